@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The launcher's command line, in the spirit of the original lguest:
+ *
+ *   lguest [options] <mem> <vmlinux> [kernel args...]
+ *
+ * Options come first; everything after <vmlinux> is handed to the guest
+ * kernel untouched, so a guest argument may itself start with "--".
+ */
+#include "args.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int parse_mem(const char *s, uint64_t *bytes, char *err, size_t errlen)
+{
+	unsigned long long n;
+	uint64_t shift = 20;
+	char *end;
+
+	if (!s || !isdigit((unsigned char)s[0])) {
+		snprintf(err, errlen, "invalid memory size '%s': want e.g. 64m, 512M, 1g or a number of MiB",
+			 s ? s : "");
+		return -1;
+	}
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno == ERANGE)
+		goto bad;
+	if (*end == 'm' || *end == 'M')
+		end++;
+	else if (*end == 'g' || *end == 'G')
+		shift = 30, end++;
+	if (*end != '\0')
+		goto bad;
+	/* Checked before shifting, so the shift cannot overflow. */
+	if (n > (LG_MEM_MAX >> shift)) {
+		snprintf(err, errlen, "memory size '%s' is more than the %llu MiB a 32-bit launcher can give a guest",
+			 s, (unsigned long long)(LG_MEM_MAX >> 20));
+		return -1;
+	}
+	*bytes = (uint64_t)n << shift;
+	if (*bytes < LG_MEM_MIN) {
+		snprintf(err, errlen, "memory size '%s' is less than the %llu MiB minimum",
+			 s, (unsigned long long)(LG_MEM_MIN >> 20));
+		return -1;
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "invalid memory size '%s': want e.g. 64m, 512M, 1g or a number of MiB", s);
+	return -1;
+}
+
+int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
+	       size_t errlen)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 },
+	};
+	size_t used = 0;
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	/* getopt keeps state in globals; make repeated calls (tests) work. */
+	optind = 0;
+	opterr = 0;
+	/* "+": stop at the first non-option, which is <mem>. */
+	while ((c = getopt_long(argc, argv, "+:hVvi:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			a->help = true;
+			break;
+		case 'V':
+			a->version = true;
+			break;
+		case 'v':
+			a->verbose = true;
+			break;
+		case 'i':
+			if (!optarg[0]) {
+				snprintf(err, errlen, "--initrd needs a file name");
+				return -1;
+			}
+			a->initrd = optarg;
+			break;
+		case ':':
+			snprintf(err, errlen, "option '%s' needs an argument",
+				 argv[optind - 1]);
+			return -1;
+		default:
+			if (optopt == 'i')
+				snprintf(err, errlen, "option '%s' needs an argument",
+					 argv[optind - 1]);
+			else
+				snprintf(err, errlen, "unknown option '%s'",
+					 argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (a->help || a->version)
+		return 0;
+	if (argc - optind < 2) {
+		snprintf(err, errlen, argc - optind == 0 ?
+			 "missing <mem> and <vmlinux>" : "missing <vmlinux>");
+		return -1;
+	}
+	if (parse_mem(argv[optind], &a->mem, err, errlen))
+		return -1;
+	a->vmlinux = argv[optind + 1];
+	if (!a->vmlinux[0]) {
+		snprintf(err, errlen, "empty <vmlinux> file name");
+		return -1;
+	}
+	for (int i = optind + 2; i < argc; i++) {
+		size_t len = strlen(argv[i]);
+
+		if (used + len + (used ? 1 : 0) >= sizeof(a->cmdline)) {
+			snprintf(err, errlen, "kernel arguments are longer than %zu bytes",
+				 sizeof(a->cmdline) - 1);
+			return -1;
+		}
+		if (used)
+			a->cmdline[used++] = ' ';
+		memcpy(a->cmdline + used, argv[i], len + 1);
+		used += len;
+	}
+	return 0;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Command-line parsing for the lguest launcher: pure functions, unit-tested. */
+#ifndef LGUEST_ARGS_H
+#define LGUEST_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Guest memory limits: the guest's RAM lives in this 32-bit process. */
+#define LG_MEM_MIN	(1ULL << 20)
+#define LG_MEM_MAX	(2ULL << 30)
+
+struct lg_args {
+	uint64_t mem;		/* guest RAM in bytes */
+	const char *vmlinux;
+	const char *initrd;	/* NULL: none */
+	bool verbose;
+	bool help;
+	bool version;
+	char cmdline[2048];	/* kernel arguments, space-separated */
+};
+
+/*
+ * parse_mem: "64m", "512M", "1g", "1G" or a plain number of MiB.  Returns
+ * 0 and the size in bytes, or -1 with a reason in err.
+ */
+int parse_mem(const char *s, uint64_t *bytes, char *err, size_t errlen);
+
+/*
+ * parse_args: fill *a from argv.  Returns 0, or -1 with a one-line reason
+ * in err (the caller prints usage).  --help/--version set a flag and
+ * succeed without requiring the positional arguments.
+ */
+int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
+	       size_t errlen);
+
+#endif

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lguest: the launcher.
+ *
+ * A guest's life starts here.  We check the command line and the guest's
+ * vmlinux, give the guest memory out of our own address space, load the
+ * kernel into it and hand it to the host module through /dev/lguest.
+ *
+ * Exit status (also in --help and docs/launcher.md):
+ *   0  the guest powered off cleanly
+ *   1  the guest could not be started (bad arguments, bad vmlinux or
+ *      initrd, /dev/lguest missing or refused us)
+ *   2  the guest asked to restart
+ *   3  the guest was killed; the reason is printed
+ */
+#include "args.h"
+#include "elfload.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <lguest_abi.h>
+
+#ifndef LGUEST_VERSION
+#define LGUEST_VERSION "0.1"
+#endif
+
+enum {
+	EXIT_POWEROFF = 0,
+	EXIT_SETUP = 1,
+	EXIT_RESTART = 2,
+	EXIT_KILLED = 3,
+};
+
+static int verbose;
+
+static _Noreturn void __attribute__((format(printf, 1, 2))) fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("lguest: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_SETUP);
+}
+
+static void __attribute__((format(printf, 1, 2))) note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!verbose)
+		return;
+	fputs("lguest: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: lguest [options] <mem> <vmlinux> [kernel args...]\n"
+		"Run <vmlinux> (an uncompressed 32-bit lguest guest kernel) as a\n"
+		"guest with <mem> of RAM: 64m, 512M, 1g or a plain number of MiB.\n"
+		"\n"
+		"Options:\n"
+		"  -i, --initrd=FILE  give the guest FILE as its initial ramdisk\n"
+		"  -v, --verbose      say what the launcher does\n"
+		"  -h, --help         show this help\n"
+		"  -V, --version      show the version and ABI\n"
+		"\n"
+		"Exit status: 0 guest powered off, 1 guest could not be started,\n"
+		"2 guest asked to restart, 3 guest was killed (reason printed).\n");
+}
+
+/* Map the guest's RAM: it is simply part of our address space. */
+static uint8_t *map_guest_memory(uint64_t mem)
+{
+	void *p = mmap(NULL, (size_t)mem, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		fail("cannot map %llu MiB of guest memory: %s",
+		     (unsigned long long)(mem >> 20), strerror(errno));
+	return p;
+}
+
+static void load_segments(int fd, const char *name, const struct lg_image *img,
+			  uint8_t *ram)
+{
+	for (unsigned int i = 0; i < img->nseg; i++) {
+		const struct lg_segment *s = &img->seg[i];
+		size_t done = 0;
+
+		while (done < s->filesz) {
+			ssize_t r = pread(fd, ram + s->paddr + done,
+					  s->filesz - done, s->offset + done);
+			if (r <= 0)
+				fail("%s: reading segment %u: %s", name, i,
+				     r ? strerror(errno) : "unexpected end of file");
+			done += (size_t)r;
+		}
+		/* Anonymous memory is already zero beyond filesz. */
+		note("loaded %s segment %u at guest-physical 0x%08x (%u bytes)",
+		     name, i, s->paddr, s->memsz);
+	}
+}
+
+static int open_lguest(void)
+{
+	const char *dev = "/dev/" LGUEST_DEVICE_NAME;
+	int fd = open(dev, O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0)
+		return fd;
+	switch (errno) {
+	case ENOENT:
+		fail("%s does not exist: the lg module is not loaded (try 'modprobe lg')", dev);
+	case ENXIO:
+	case ENODEV:
+		fail("%s has no driver behind it: the lg module is not loaded (try 'modprobe lg')", dev);
+	case EACCES:
+	case EPERM:
+		fail("permission denied opening %s: run as root or as a member of its group (ls -l %s)",
+		     dev, dev);
+	default:
+		fail("cannot open %s: %s", dev, strerror(errno));
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	struct lg_args a;
+	struct lg_image img;
+	char err[512];
+	uint8_t *ram;
+	int kfd, lfd;
+
+	if (parse_args(argc, argv, &a, err, sizeof(err))) {
+		fprintf(stderr, "lguest: %s\nTry 'lguest --help'.\n", err);
+		return EXIT_SETUP;
+	}
+	if (a.help) {
+		usage(stdout);
+		return 0;
+	}
+	if (a.version) {
+		printf("lguest %s (ABI %d)\n", LGUEST_VERSION, LGUEST_ABI_VERSION);
+		return 0;
+	}
+	verbose = a.verbose;
+
+	kfd = open(a.vmlinux, O_RDONLY | O_CLOEXEC);
+	if (kfd < 0)
+		fail("cannot open %s: %s", a.vmlinux, strerror(errno));
+	if (elf_check_fd(kfd, a.vmlinux, a.mem, &img, err, sizeof(err)))
+		fail("%s", err);
+	note("%s: %u loadable segment(s), entry 0x%08x", a.vmlinux, img.nseg,
+	     img.entry);
+
+	if (a.initrd) {
+		struct stat st;
+		int ifd = open(a.initrd, O_RDONLY | O_CLOEXEC);
+
+		if (ifd < 0 || fstat(ifd, &st) != 0)
+			fail("cannot open initrd %s: %s", a.initrd, strerror(errno));
+		if (!S_ISREG(st.st_mode))
+			fail("initrd %s is not a regular file", a.initrd);
+		if ((uint64_t)st.st_size >= a.mem / 2)
+			fail("initrd %s (%lld bytes) does not fit in half of the guest's memory",
+			     a.initrd, (long long)st.st_size);
+		close(ifd);
+	}
+
+	/* Only now the host: every check above works without lg.ko. */
+	lfd = open_lguest();
+
+	ram = map_guest_memory(a.mem);
+	load_segments(kfd, a.vmlinux, &img, ram);
+	close(kfd);
+
+	{
+		uint32_t req[2] = { LHREQ_INITIALIZE, LGUEST_ABI_VERSION };
+
+		if (write(lfd, req, sizeof(req)) < 0)
+			fail("/dev/%s refused to create the guest (LHREQ_INITIALIZE): %s",
+			     LGUEST_DEVICE_NAME, strerror(errno));
+	}
+	fail("this launcher cannot run guests yet");
+}

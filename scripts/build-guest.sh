@@ -1,0 +1,87 @@
+#!/bin/sh
+# build-guest.sh: build the lguest guest kernel and print the directory
+# holding vmlinux (what the launcher boots), bzImage (for booting the same
+# kernel natively under QEMU) and its .config.
+#
+# Debian's linux-source-6.1 at the pinned version is unpacked, the quilt
+# series in guest-patches/ is applied (any fuzz or offset is an error: the
+# series must match the pinned tree exactly), guest.config is merged over
+# tinyconfig and the result built with ccache.  The output is cached under a
+# key made of the source version, the series, the patches, the config and
+# this script, so an unchanged series costs nothing.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+GP=$TOP/guest-patches
+key=$( {
+	echo "$DEB_KERNEL_VERSION"
+	cat "$0" "$GP/series" "$GP/guest.config" "$GP/quiltrc"
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$GP/series" | while read -r p _; do
+		cat "$GP/$p"
+	done
+} | sha256sum | cut -c1-16)
+out=$CACHE/guest/out/$key
+if [ -f "$out/.done" ]; then
+	echo "$out"
+	exit 0
+fi
+tarball=$("$TOP/scripts/fetch-source.sh")
+command -v ccache >/dev/null || die "ccache missing (run 'make deps')"
+
+# Always the same paths, so ccache hits across keys.
+work=$CACHE/guest/work
+src=$work/src
+obj=$work/obj
+log=$work/build.log
+rm -rf "$work"
+mkdir -p "$src" "$obj"
+echo "guest: unpacking linux-source $DEB_KERNEL_VERSION" >&2
+tar -xJf "$tarball" -C "$src" --strip-components=1
+
+echo "guest: applying guest-patches/series" >&2
+qlog=$work/quilt.log
+if [ -n "$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$GP/series")" ]; then
+	if ! (cd "$src" && QUILT_PATCHES=$GP QUILT_PC=.pc \
+		quilt --quiltrc="$GP/quiltrc" push -a) >"$qlog" 2>&1; then
+		cat "$qlog" >&2
+		die "guest-patches/series does not apply to linux-source $DEB_KERNEL_VERSION"
+	fi
+	if grep -E 'with fuzz|offset -?[0-9]+ line' "$qlog" >&2; then
+		die "guest-patches/series applies only with fuzz or offset; refresh the patches"
+	fi
+fi
+
+echo "guest: configuring" >&2
+mk() {
+	make -s -C "$src" O="$obj" ARCH=i386 CC="ccache gcc" HOSTCC="ccache gcc" \
+		KBUILD_BUILD_USER=lguest KBUILD_BUILD_HOST=lguest "$@"
+}
+mk tinyconfig >"$log" 2>&1 || { tail -30 "$log" >&2; die "tinyconfig failed"; }
+(cd "$obj" && "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
+	"$GP/guest.config") >>"$log" 2>&1 || { tail -30 "$log" >&2; die "merging guest.config failed"; }
+mk olddefconfig >>"$log" 2>&1 || { tail -30 "$log" >&2; die "olddefconfig failed"; }
+bad=0
+while IFS= read -r line; do
+	case "$line" in
+	CONFIG_*=*)
+		grep -qxF "$line" "$obj/.config" || { echo "guest.config: '$line' did not survive olddefconfig" >&2; bad=1; } ;;
+	"# CONFIG_"*" is not set")
+		opt=${line#\# }
+		opt=${opt%% *}
+		! grep -q "^$opt=" "$obj/.config" || { echo "guest.config: '$opt' is still set" >&2; bad=1; } ;;
+	esac
+done <"$GP/guest.config"
+[ $bad = 0 ] || die "guest.config is not what the kernel built"
+
+echo "guest: building vmlinux and bzImage (log: $log)" >&2
+export CCACHE_DIR=$CACHE/ccache
+mk -j"$(nproc)" vmlinux bzImage >>"$log" 2>&1 || { tail -40 "$log" >&2; die "guest kernel build failed"; }
+
+rm -rf "$out.tmp"
+mkdir -p "$out.tmp"
+cp "$obj/vmlinux" "$obj/arch/x86/boot/bzImage" "$obj/.config" "$out.tmp/"
+cp "$obj/.config" "$out.tmp/config"
+rm -rf "$out"
+mv "$out.tmp" "$out"
+touch "$out/.done"
+echo "$out"

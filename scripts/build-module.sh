@@ -1,0 +1,25 @@
+#!/bin/sh
+# build-module.sh FLAVOUR: build lg.ko against the unpacked headers of the
+# stock Debian kernel FLAVOUR and print its path.  Sources are mirrored into
+# build/FLAVOUR/ (kbuild writes objects beside them) so both flavours can be
+# built from one checkout.  Warnings are errors (module/Kbuild).
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+flavour=${1:?usage: build-module.sh 686|686-pae}
+root=$("$TOP/scripts/fetch-host.sh" "$flavour")
+kdir=$root/usr/src/linux-headers-$DEB_KERNEL_ABI-$flavour
+dst=$BUILD/$flavour
+rm -rf "$dst/module" "$dst/include"
+mkdir -p "$dst"
+cp -a "$TOP/module" "$TOP/include" "$dst/"
+log=$dst/module-build.log
+if ! make -C "$kdir" M="$dst/module" modules >"$log" 2>&1; then
+	cat "$log" >&2
+	die "lg.ko failed to build for $flavour"
+fi
+ko=$dst/module/lg.ko
+want=$(modinfo -F vermagic "$root/lib/modules/$DEB_KERNEL_ABI-$flavour/kernel/drivers/virtio/virtio.ko")
+got=$(modinfo -F vermagic "$ko")
+[ "$want" = "$got" ] || die "lg.ko vermagic '$got' differs from the stock kernel's '$want'"
+echo "$ko"

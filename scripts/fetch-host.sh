@@ -1,0 +1,40 @@
+#!/bin/sh
+# fetch-host.sh FLAVOUR: unpack Debian's stock i386 kernel FLAVOUR (686 or
+# 686-pae) with its headers into the cache, never touching this machine's
+# /boot or /usr/src, and print the tree's path.  The tree holds
+# boot/vmlinuz-*, lib/modules/* and usr/src/linux-headers-* ready for an
+# out-of-tree module build.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+flavour=${1:?usage: fetch-host.sh 686|686-pae}
+case " $FLAVOURS " in *" $flavour "*) ;; *) die "unknown flavour '$flavour' (want one of: $FLAVOURS)" ;; esac
+krel=$DEB_KERNEL_ABI-$flavour
+root=$CACHE/host/$DEB_KERNEL_VERSION/$flavour
+if [ -f "$root/.done" ]; then
+	echo "$root"
+	exit 0
+fi
+
+debs=""
+for p in "linux-image-$krel:i386" "linux-headers-$krel:i386" \
+	"linux-headers-$DEB_KERNEL_ABI-common" "linux-kbuild-6.1:i386"; do
+	d=$(fetch_deb "$p" "$DEB_KERNEL_VERSION") || pin_gone "$p"
+	debs="$debs $d"
+done
+
+rm -rf "$root.tmp"
+mkdir -p "$root.tmp"
+for d in $debs; do
+	dpkg-deb -x "$d" "$root.tmp"
+done
+# The flavour's Makefile is a single absolute include of the common tree;
+# point it at our unpacked copy.
+hdr=$root.tmp/usr/src/linux-headers-$krel
+sed -i "s|^include /usr/src/|include $root/usr/src/|" "$hdr/Makefile"
+grep -q "^include $root/usr/src/" "$hdr/Makefile" ||
+	die "could not repoint $hdr/Makefile at the unpacked common headers"
+rm -rf "$root"
+mv "$root.tmp" "$root"
+touch "$root/.done"
+echo "$root"

@@ -1,0 +1,59 @@
+# Shared by the build and rig scripts: where things live, and the pins.
+# shellcheck shell=sh
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=../pins.env
+. "$TOP/pins.env"
+CACHE=${LGUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lguest}
+BUILD=${LGUEST_BUILD:-$TOP/build}
+DEBS=$CACHE/debs
+FLAVOURS="686 686-pae"
+
+die() {
+	echo "$(basename "$0"): $*" >&2
+	exit 1
+}
+
+# fetch_deb PKG[:ARCH] [VERSION]: make sure the .deb is in $DEBS and print
+# its path.  Without VERSION, apt's candidate is used (and recorded in the
+# file name, so the cache key follows the registry).
+fetch_deb() {
+	pkg=$1
+	ver=${2:-}
+	if [ -z "$ver" ]; then
+		ver=$(apt-cache policy "$pkg" 2>/dev/null |
+			sed -n 's/^ *Candidate: *//p')
+		[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
+			die "Debian's registry has no package $pkg (is i386 multiarch enabled and apt-get update run? try 'make deps')"
+	fi
+	name=${pkg%%:*}
+	arch=${pkg#*:}
+	[ "$arch" = "$pkg" ] && arch=
+	mkdir -p "$DEBS"
+	# Debian file names drop the epoch and escape ':' as %3a.
+	fver=${ver#*:}
+	for f in "$DEBS/${name}_${fver}_"*.deb; do
+		if [ -f "$f" ] && { [ -z "$arch" ] || [ "${f%_"$arch".deb}" != "$f" ] ||
+			[ "${f%_all.deb}" != "$f" ]; }; then
+			echo "$f"
+			return 0
+		fi
+	done
+	tmp=$(mktemp -d "$DEBS/.dl.XXXXXX")
+	if ! (cd "$tmp" && apt-get download -q "$pkg=$ver" >/dev/null 2>"$tmp/err"); then
+		cat "$tmp/err" >&2
+		rm -rf "$tmp"
+		return 1
+	fi
+	f=$(ls "$tmp"/*.deb)
+	mv "$f" "$DEBS/"
+	rm -rf "$tmp"
+	echo "$DEBS/$(basename "$f")"
+}
+
+# Explain a pinned package that the registry no longer serves.
+pin_gone() {
+	die "Debian's registry does not serve $1 at the pinned version $DEB_KERNEL_VERSION any more.
+  Bump DEB_KERNEL_VERSION and DEB_KERNEL_ABI in pins.env to a version that
+  'apt-cache madison linux-source-6.1 linux-image-686:i386' lists, then run
+  'make test' (the guest series must still apply with no fuzz or offset)."
+}

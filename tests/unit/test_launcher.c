@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the launcher's pure parts: size and argument parsing, and
+ * ELF validation against files built here (good, truncated, 64-bit, wrong
+ * machine, garbage, ...).  Prints TAP for prove.
+ */
+#include "args.h"
+#include "elfload.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int n, failed;
+static char dir[] = "/tmp/lguest-unit.XXXXXX";
+
+static void ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d - ", cond ? "" : "not ", ++n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (!cond)
+		failed++;
+}
+
+/* --- memory sizes ------------------------------------------------------- */
+
+static void mem_ok(const char *s, uint64_t want)
+{
+	char err[256] = "";
+	uint64_t got = 0;
+	int r = parse_mem(s, &got, err, sizeof(err));
+
+	ok(r == 0 && got == want, "parse_mem(\"%s\") = %llu (got %llu, %s)", s,
+	   (unsigned long long)want, (unsigned long long)got, r ? err : "ok");
+}
+
+static void mem_bad(const char *s, const char *why)
+{
+	char err[256] = "";
+	uint64_t got = 0;
+	int r = parse_mem(s, &got, err, sizeof(err));
+
+	ok(r == -1 && strstr(err, why), "parse_mem(\"%s\") refused with '%s' (%s)",
+	   s, why, err);
+}
+
+/* --- arguments ------------------------------------------------------------ */
+
+static int args(struct lg_args *a, char *err, ...)
+{
+	char *argv[32];
+	int argc = 0;
+	va_list ap;
+
+	argv[argc++] = "lguest";
+	va_start(ap, err);
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	return parse_args(argc, argv, a, err, 256);
+}
+
+static void test_args(void)
+{
+	struct lg_args a;
+	char err[256];
+	int r;
+
+	r = args(&a, err, "64m", "vmlinux", NULL);
+	ok(r == 0 && a.mem == 64ULL << 20 && !strcmp(a.vmlinux, "vmlinux") &&
+	   !a.initrd && !a.verbose && a.cmdline[0] == 0, "plain <mem> <vmlinux>");
+
+	r = args(&a, err, "--verbose", "--initrd=/tmp/i.gz", "512M", "vm",
+		 "console=hvc0", "--weird", "root=/dev/vda", NULL);
+	ok(r == 0 && a.verbose && a.initrd && !strcmp(a.initrd, "/tmp/i.gz") &&
+	   a.mem == 512ULL << 20 &&
+	   !strcmp(a.cmdline, "console=hvc0 --weird root=/dev/vda"),
+	   "options, then kernel args passed through untouched ('%s')", a.cmdline);
+
+	r = args(&a, err, "-v", "-i", "initrd", "1g", "vm", NULL);
+	ok(r == 0 && a.verbose && !strcmp(a.initrd, "initrd") && a.mem == 1ULL << 30,
+	   "short options -v -i FILE");
+
+	r = args(&a, err, "--help", NULL);
+	ok(r == 0 && a.help, "--help alone is fine");
+	r = args(&a, err, "--version", NULL);
+	ok(r == 0 && a.version, "--version alone is fine");
+
+	r = args(&a, err, NULL);
+	ok(r == -1 && strstr(err, "missing <mem>"), "no arguments: %s", err);
+	r = args(&a, err, "64", NULL);
+	ok(r == -1 && strstr(err, "missing <vmlinux>"), "no vmlinux: %s", err);
+	r = args(&a, err, "--frobnicate", "64", "vm", NULL);
+	ok(r == -1 && strstr(err, "unknown option '--frobnicate'"), "unknown option: %s", err);
+	r = args(&a, err, "64", "vm", NULL);
+	r = args(&a, err, "--initrd", NULL);
+	ok(r == -1 && strstr(err, "needs an argument"), "--initrd without file: %s", err);
+	r = args(&a, err, "--initrd=", "64", "vm", NULL);
+	ok(r == -1 && strstr(err, "needs a file name"), "--initrd= empty: %s", err);
+	r = args(&a, err, "lots", "vm", NULL);
+	ok(r == -1 && strstr(err, "invalid memory size 'lots'"), "bad size: %s", err);
+
+	{
+		static char big[3000];
+
+		memset(big, 'x', sizeof(big) - 1);
+		r = args(&a, err, "64", "vm", big, NULL);
+		ok(r == -1 && strstr(err, "longer than"), "overlong kernel args: %s", err);
+	}
+}
+
+/* --- ELF files -------------------------------------------------------------- */
+
+static char *path(const char *name)
+{
+	static char buf[8][256];
+	static int i;
+
+	i = (i + 1) % 8;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
+	return buf[i];
+}
+
+static void write_file(const char *name, const void *p, size_t len)
+{
+	int fd = open(path(name), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0 || write(fd, p, len) != (ssize_t)len) {
+		perror(name);
+		exit(1);
+	}
+	close(fd);
+}
+
+/*
+ * A minimal vmlinux look-alike: ELF32 i386 executable with one PT_LOAD of
+ * 4 KiB of "code" at guest-physical paddr.
+ */
+struct fake {
+	Elf32_Ehdr eh;
+	Elf32_Phdr ph[2];
+	unsigned char code[4096];
+};
+
+static void make_fake(struct fake *f, uint32_t paddr)
+{
+	memset(f, 0, sizeof(*f));
+	memcpy(f->eh.e_ident, ELFMAG, SELFMAG);
+	f->eh.e_ident[EI_CLASS] = ELFCLASS32;
+	f->eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	f->eh.e_ident[EI_VERSION] = EV_CURRENT;
+	f->eh.e_type = ET_EXEC;
+	f->eh.e_machine = EM_386;
+	f->eh.e_version = EV_CURRENT;
+	f->eh.e_entry = paddr;
+	f->eh.e_phoff = offsetof(struct fake, ph);
+	f->eh.e_ehsize = sizeof(Elf32_Ehdr);
+	f->eh.e_phentsize = sizeof(Elf32_Phdr);
+	f->eh.e_phnum = 2;
+	f->ph[0].p_type = PT_LOAD;
+	f->ph[0].p_offset = offsetof(struct fake, code);
+	f->ph[0].p_vaddr = 0xC0000000u + paddr;
+	f->ph[0].p_paddr = paddr;
+	f->ph[0].p_filesz = sizeof(f->code);
+	f->ph[0].p_memsz = 2 * sizeof(f->code);	/* with a bss */
+	f->ph[0].p_flags = PF_R | PF_X;
+	f->ph[0].p_align = 4096;
+	f->ph[1].p_type = PT_NOTE;
+	memset(f->code, 0x90, sizeof(f->code));
+}
+
+static void elf_good(const char *name, uint64_t mem, uint32_t paddr)
+{
+	struct lg_image img;
+	char err[256] = "";
+	int r = elf_check_file(path(name), mem, &img, err, sizeof(err));
+
+	ok(r == 0 && img.nseg == 1 && img.seg[0].paddr == paddr &&
+	   img.seg[0].filesz == 4096 && img.seg[0].memsz == 8192,
+	   "%s accepted with %llu MiB (%s)", name, (unsigned long long)(mem >> 20),
+	   r ? err : "ok");
+}
+
+static void elf_bad(const char *name, uint64_t mem, const char *why)
+{
+	struct lg_image img;
+	char err[256] = "";
+	int r = elf_check_file(path(name), mem, &img, err, sizeof(err));
+
+	ok(r == -1 && strstr(err, why) && strstr(err, name),
+	   "%s refused: '%s' (%s)", name, why, err);
+}
+
+static void test_elf(void)
+{
+	struct fake f;
+	unsigned char junk[8192];
+
+	make_fake(&f, 1 << 20);
+	write_file("good", &f, sizeof(f));
+	elf_good("good", 64ULL << 20, 1 << 20);
+	elf_good("good", 2ULL << 20, 1 << 20);	/* exactly fits: 1M + 8K */
+	elf_bad("good", 1ULL << 20, "lies beyond the guest's 1 MiB");
+
+	/* Truncated in the segment, and in the program headers. */
+	write_file("truncated", &f, sizeof(f) - 100);
+	elf_bad("truncated", 64ULL << 20, "truncated ELF: segment 0");
+	write_file("truncated-phdr", &f, sizeof(Elf32_Ehdr) + 8);
+	elf_bad("truncated-phdr", 64ULL << 20, "program headers unreadable");
+	write_file("header-only", &f, 20);
+	elf_bad("header-only", 64ULL << 20, "");
+
+	make_fake(&f, 1 << 20);
+	f.eh.e_ident[EI_CLASS] = ELFCLASS64;
+	{
+		/* A real 64-bit header, not just a flipped byte. */
+		Elf64_Ehdr e64;
+
+		memset(&e64, 0, sizeof(e64));
+		memcpy(e64.e_ident, f.eh.e_ident, EI_NIDENT);
+		e64.e_type = ET_EXEC;
+		e64.e_machine = EM_X86_64;
+		e64.e_version = EV_CURRENT;
+		e64.e_ehsize = sizeof(e64);
+		write_file("elf64", &e64, sizeof(e64));
+	}
+	elf_bad("elf64", 64ULL << 20, "64-bit ELF");
+
+	make_fake(&f, 1 << 20);
+	f.eh.e_machine = EM_ARM;
+	write_file("arm", &f, sizeof(f));
+	elf_bad("arm", 64ULL << 20, "not i386");
+
+	make_fake(&f, 1 << 20);
+	f.eh.e_type = ET_REL;
+	write_file("relocatable", &f, sizeof(f));
+	elf_bad("relocatable", 64ULL << 20, "not an executable");
+
+	make_fake(&f, 1 << 20);
+	f.ph[0].p_type = PT_NOTE;
+	write_file("noload", &f, sizeof(f));
+	elf_bad("noload", 64ULL << 20, "no loadable segment");
+
+	make_fake(&f, 1 << 20);
+	f.ph[0].p_filesz = f.ph[0].p_memsz + 1;
+	write_file("filesz", &f, sizeof(f));
+	elf_bad("filesz", 64ULL << 20, "corrupt ELF");
+
+	make_fake(&f, 0xFFFFF000u);
+	write_file("wrap", &f, sizeof(f));
+	elf_bad("wrap", 1ULL << 30, "lies beyond");
+
+	srand(42);
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = (unsigned char)rand();
+	write_file("garbage", junk, sizeof(junk));
+	elf_bad("garbage", 64ULL << 20, "not an ELF file");
+	write_file("empty", junk, 0);
+	elf_bad("empty", 64ULL << 20, "not an ELF file");
+	elf_bad("missing", 64ULL << 20, "No such file");
+	elf_bad("", 64ULL << 20, "not a regular file");	/* the directory */
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+
+	mem_ok("64m", 64ULL << 20);
+	mem_ok("512M", 512ULL << 20);
+	mem_ok("1g", 1ULL << 30);
+	mem_ok("2G", 2ULL << 30);
+	mem_ok("64", 64ULL << 20);
+	mem_ok("1", 1ULL << 20);
+	mem_bad("0", "less than");
+	mem_bad("3g", "more than");
+	mem_bad("4096", "more than");
+	mem_bad("99999999999999999999999", "invalid memory size");
+	mem_bad("64k", "invalid memory size");
+	mem_bad("64mb", "invalid memory size");
+	mem_bad("-64", "invalid memory size");
+	mem_bad("m", "invalid memory size");
+	mem_bad("", "invalid memory size");
+	mem_bad(" 64", "invalid memory size");
+	test_args();
+	test_elf();
+
+	printf("1..%d\n", n);
+	{
+		char cmd[300];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", dir);
+	}
+	return failed ? 1 : 0;
+}
