@@ -15,7 +15,7 @@ set -eu
 GP=$TOP/guest-patches
 key=$( {
 	echo "$DEB_KERNEL_VERSION"
-	cat "$0" "$GP/series" "$GP/guest.config" "$GP/quiltrc"
+	cat "$0" "$TOP/scripts/apply-series.sh" "$GP/series" "$GP/guest.config" "$GP/quiltrc"
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$GP/series" | while read -r p _; do
 		cat "$GP/$p"
 	done
@@ -27,6 +27,7 @@ if [ -f "$out/.done" ]; then
 fi
 tarball=$("$TOP/scripts/fetch-source.sh")
 command -v ccache >/dev/null || die "ccache missing (run 'make deps')"
+export CCACHE_DIR=$CACHE/ccache
 
 # Always the same paths, so ccache hits across keys.
 work=$CACHE/guest/work
@@ -39,17 +40,8 @@ echo "guest: unpacking linux-source $DEB_KERNEL_VERSION" >&2
 tar -xJf "$tarball" -C "$src" --strip-components=1
 
 echo "guest: applying guest-patches/series" >&2
-qlog=$work/quilt.log
-if [ -n "$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$GP/series")" ]; then
-	if ! (cd "$src" && QUILT_PATCHES=$GP QUILT_PC=.pc \
-		quilt --quiltrc="$GP/quiltrc" push -a) >"$qlog" 2>&1; then
-		cat "$qlog" >&2
-		die "guest-patches/series does not apply to linux-source $DEB_KERNEL_VERSION"
-	fi
-	if grep -E 'with fuzz|offset -?[0-9]+ line' "$qlog" >&2; then
-		die "guest-patches/series applies only with fuzz or offset; refresh the patches"
-	fi
-fi
+"$TOP/scripts/apply-series.sh" "$src" "$GP" ||
+	die "guest-patches/series does not apply to linux-source $DEB_KERNEL_VERSION exactly"
 
 echo "guest: configuring" >&2
 mk() {
@@ -74,7 +66,6 @@ done <"$GP/guest.config"
 [ $bad = 0 ] || die "guest.config is not what the kernel built"
 
 echo "guest: building vmlinux and bzImage (log: $log)" >&2
-export CCACHE_DIR=$CACHE/ccache
 mk -j"$(nproc)" vmlinux bzImage >>"$log" 2>&1 || { tail -40 "$log" >&2; die "guest kernel build failed"; }
 
 rm -rf "$out.tmp"

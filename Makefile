@@ -1,0 +1,46 @@
+# lguest: top-level build.  Every target runs `deps` first, which installs
+# what is missing (as root) and otherwise costs a second.
+#
+#   make run     boot a throwaway guest under lguest in the QEMU rig
+#   make test    build everything and run all tests (prove)
+#   make bench   print performance figures
+#
+# Downloads and kernel builds are cached in $(LGUEST_CACHE)
+# (default ~/.cache/lguest); build products go to build/.
+
+SHELL := /bin/sh
+BUILD := $(CURDIR)/build
+FLAVOURS := 686 686-pae
+export LGUEST_BUILD := $(BUILD)
+
+all: modules launcher tools guest
+
+deps:
+	@scripts/deps.sh
+
+modules: deps
+	@for f in $(FLAVOURS); do scripts/build-module.sh $$f >/dev/null || exit 1; done
+	@echo "built lg.ko for: $(FLAVOURS)"
+
+launcher: deps
+	@$(MAKE) -s -C launcher O=$(BUILD)/launcher SYSROOT=$$(scripts/fetch-i386.sh)
+
+tools: deps
+	@mkdir -p $(BUILD)/tools
+	@for t in runas devpoke; do \
+		gcc -m32 -static -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror \
+			-o $(BUILD)/tools/$$t tests/tools/$$t.c || exit 1; done
+
+guest: deps
+	@scripts/build-guest.sh >/dev/null
+
+test: all
+	@prove -v tests/
+
+run: all
+	@scripts/run.sh
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all deps modules launcher tools guest test run clean

@@ -1,0 +1,17 @@
+#!/bin/sh
+# Kernel-side code follows the kernel's coding style: checkpatch.pl from the
+# pinned tree, --no-tree -f, must find nothing in module/ and switcher/.
+. "$(dirname "$0")/lib/rig.sh"
+cd "$RIG_TOP" || exit 1
+files=$(ls module/*.c module/*.h switcher/*.S switcher/*.c 2>/dev/null)
+n=0
+for f in $files; do
+	n=$((n + 1))
+	if out=$(scripts/checkpatch.sh "$f" 2>&1); then
+		echo "ok $n - checkpatch: $f"
+	else
+		echo "not ok $n - checkpatch: $f"
+		printf '%s\n' "$out" | sed 's/^/#   /'
+	fi
+done
+echo "1..$n"

@@ -1,0 +1,27 @@
+#!/bin/sh
+# /init of the rig's host initramfs: set up a tiny busybox system, run the
+# test script named on the kernel command line (rig_test=...), then power
+# off.  The test writes TAP lines to ttyS1 ($RES); the console is ttyS0.
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+RES=/dev/ttyS1
+export RES
+t=$(sed -n 's/.*rig_test=\([^ ]*\).*/\1/p' /proc/cmdline)
+echo "RIG: running ${t:-nothing}"
+echo "# cpuflags: $(grep -m1 '^flags' /proc/cpuinfo)" >"$RES"
+if [ -n "$t" ] && [ -x "/tests/$t" ]; then
+	"/tests/$t"
+	echo "RIG: $t exited $?"
+else
+	echo "not ok - no test '/tests/$t' in the initramfs" >"$RES"
+fi
+echo "# rig done" >"$RES"
+sync
+# Stock kernels have ACPI; without it poweroff halts and -no-reboot needs a
+# reboot to end QEMU.
+poweroff -f
+sleep 2
+reboot -f

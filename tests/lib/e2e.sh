@@ -1,0 +1,94 @@
+# e2e_run FLAVOUR TEST [TIMEOUT]: boot Debian's stock FLAVOUR kernel under
+# QEMU with an initramfs holding lg.ko (built for FLAVOUR), the launcher,
+# the guest vmlinux and tests/e2e/TEST, run TEST there, and print TAP: the
+# test's own results, then the rig's checks of the boot itself.
+# shellcheck shell=sh
+. "$(dirname "$0")/lib/rig.sh"
+
+e2e_run() {
+	flavour=$1 test=$2 tmo=${3:-180}
+	krel=$DEB_KERNEL_ABI-$flavour
+	host=$("$RIG_TOP/scripts/fetch-host.sh" "$flavour") || { echo "Bail out! no stock $flavour kernel"; exit 1; }
+	guest=$("$RIG_TOP/scripts/build-guest.sh") || { echo "Bail out! no guest kernel"; exit 1; }
+	ko=$RIG_BUILD/$flavour/module/lg.ko
+	rig_need "$host/boot/vmlinuz-$krel" "$ko" "$RIG_BUILD/launcher/lguest" \
+		"$RIG_BUILD/tools/runas" "$RIG_BUILD/tools/devpoke" "$guest/vmlinux"
+
+	dir=$RIG_LOGS/$flavour-${test%.sh}
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	root=$dir/root
+	rig_rootfs "$root"
+	mkdir -p "$root/tests" "$root/guest"
+	cp "$RIG_TOP/tests/e2e/host-init.sh" "$root/init"
+	cp "$RIG_TOP/tests/e2e/$test" "$root/tests/"
+	cp "$ko" "$RIG_BUILD/launcher/lguest" "$RIG_BUILD/tools/runas" "$RIG_BUILD/tools/devpoke" "$root/"
+	cp "$guest/vmlinux" "$root/guest/vmlinux"
+	# Any 64-bit ELF will do for the wrong-class check: this machine's own.
+	cp /bin/true "$root/tests/elf64"
+	rig_initramfs "$root" "$dir/initrd.gz"
+
+	n=0
+	t() { n=$((n + 1)); echo "$1 $n - $2"; }
+
+	want=$(modinfo -F vermagic "$host/lib/modules/$krel/kernel/drivers/virtio/virtio.ko")
+	got=$(modinfo -F vermagic "$ko")
+	[ "$want" = "$got" ] && t ok "lg.ko vermagic matches stock $krel ($got)" ||
+		t "not ok" "lg.ko vermagic '$got' matches stock '$want'"
+
+	start=$(date +%s)
+	rig_boot "$host/boot/vmlinuz-$krel" "$dir/initrd.gz" "$(rig_cpu "$flavour")" "$tmo" \
+		"$dir/console.log" "$dir/results.log" "rig_test=$test"
+	rc=$?
+	secs=$(($(date +%s) - start))
+	echo "# $flavour host booted with -cpu $(rig_cpu "$flavour"): qemu rc $rc after ${secs}s; logs in $dir"
+
+	[ $rc = 0 ] && t ok "qemu exited by itself (rc 0)" ||
+		{ t "not ok" "qemu exited by itself (rc $rc$([ $rc = 124 ] && echo ', timed out after '"$tmo"'s'))"; rig_tail "$dir/console.log"; cat "$dir/console.log.qemu" | sed 's/^/#   /'; }
+	if grep -q "Linux version" "$dir/console.log" && grep -q "$krel" "$dir/console.log"; then
+		t ok "the stock $krel kernel booted"
+	else
+		t "not ok" "the stock $krel kernel booted"
+	fi
+
+	# The host must be the one we meant: SMEP and SMAP on both (-cpu max),
+	# and on 686-pae also NX and page-table isolation.
+	flags=$(sed -n 's/^# cpuflags: //p' "$dir/results.log" | tr -d '\r')
+	want="smep smap umip"
+	[ "$flavour" = 686-pae ] && want="$want nx pti"
+	missing=
+	for f in $want; do
+		case " $flags " in *" $f "*) ;; *) missing="$missing $f" ;; esac
+	done
+	[ -z "$missing" ] && t ok "host CPU has: $want" ||
+		t "not ok" "host CPU has: $want (missing:$missing)"
+	if [ "$flavour" = 686-pae ]; then
+		grep -q "Kernel/User page tables isolation: enabled" "$dir/console.log" &&
+			t ok "host runs with page-table isolation" ||
+			t "not ok" "host runs with page-table isolation"
+	fi
+
+	# The test's own lines, renumbered.
+	while IFS= read -r line; do
+		line=$(printf '%s' "$line" | tr -d '\r')
+		case $line in
+		"ok - "*) t ok "${line#ok - }" ;;
+		"not ok - "*) t "not ok" "${line#not ok - }" ;;
+		"#"*) echo "$line" ;;
+		esac
+	done <"$dir/results.log"
+	if grep -q "^# rig done" "$dir/results.log"; then
+		t ok "$test ran to the end"
+	else
+		t "not ok" "$test ran to the end"
+		rig_tail "$dir/console.log"
+	fi
+	if bad=$(rig_host_log_bad "$dir/console.log"); then
+		t "not ok" "host log has no Oops/BUG/WARNING/general protection"
+		printf '%s\n' "$bad" | head -20 | sed 's/^/#   /'
+		rig_tail "$dir/console.log"
+	else
+		t ok "host log has no Oops/BUG/WARNING/general protection"
+	fi
+	echo "1..$n"
+}

@@ -1,0 +1,74 @@
+# The test rig: a stock Debian i386 kernel booted under qemu-system-i386
+# (TCG) as the lguest *host*, with an initramfs holding busybox, lg.ko,
+# the launcher and whatever a test needs.  Sourced by the tests and by
+# scripts/run.sh.
+# shellcheck shell=sh
+
+RIG_TOP=$(cd "$(dirname "$0")/.." && pwd)
+[ -f "$RIG_TOP/pins.env" ] || RIG_TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$RIG_TOP/pins.env"
+RIG_BUILD=${LGUEST_BUILD:-$RIG_TOP/build}
+
+# Boots are cheap to keep: every boot's logs stay under build/rig/.
+RIG_LOGS=$RIG_BUILD/rig
+
+# The -cpu for each host flavour.  686-pae with an Intel vendor string is
+# the hardest host we support: PTI, SMEP, SMAP, UMIP and NX are all on.
+rig_cpu() {
+	case $1 in
+	686) echo max ;;
+	686-pae) echo max,vendor=GenuineIntel ;;
+	*) echo "rig: unknown flavour $1" >&2; return 1 ;;
+	esac
+}
+
+# rig_need FILE...: fail loudly (not skip) when a build product is missing.
+rig_need() {
+	for f in "$@"; do
+		if [ ! -e "$f" ]; then
+			echo "Bail out! $f is missing: run 'make test' (it builds everything first)"
+			exit 1
+		fi
+	done
+}
+
+# rig_rootfs DIR: a minimal busybox userland in DIR.
+rig_rootfs() {
+	sysroot=$("$RIG_TOP/scripts/fetch-i386.sh") || exit 1
+	mkdir -p "$1/bin" "$1/proc" "$1/sys" "$1/dev" "$1/tmp" "$1/etc" "$1/root"
+	cp "$sysroot/bin/busybox" "$1/bin/busybox"
+	ln -sf busybox "$1/bin/sh"
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:1000:1000:nobody:/tmp:/bin/sh\n' >"$1/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:1000:\n' >"$1/etc/group"
+}
+
+# rig_initramfs DIR OUT: pack DIR as a gzipped newc cpio owned by root.
+rig_initramfs() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$2"
+}
+
+# rig_boot KERNEL INITRD CPU TIMEOUT CONSOLE_LOG RESULTS_LOG [APPEND...]
+# ttyS0 is the console (kernel log, ignore_loglevel); ttyS1 is a clean
+# channel for the test's own results.  Returns qemu's status; 124 means the
+# boot hit the timeout.
+rig_boot() {
+	kernel=$1 initrd=$2 cpu=$3 tmo=$4 con=$5 res=$6
+	shift 6
+	: >"$con"
+	: >"$res"
+	timeout -k 5 "$tmo" qemu-system-i386 -nographic -no-reboot -monitor none \
+		-nic none -m 512 -cpu "$cpu" -kernel "$kernel" -initrd "$initrd" \
+		-serial "file:$con" -serial "file:$res" \
+		-append "console=ttyS0 panic=-1 oops=panic ignore_loglevel cryptomgr.notests noisapnp $*" \
+		</dev/null >"$con.qemu" 2>&1
+}
+
+# rig_host_log_clean LOG: the host kernel never complained.
+rig_host_log_bad() {
+	grep -nE 'Oops|BUG:|WARNING:|general protection|Kernel panic|Call Trace' "$1"
+}
+
+rig_tail() {
+	echo "# --- last lines of $1 ---"
+	tail -n "${2:-40}" "$1" | sed 's/^/#   /'
+}
