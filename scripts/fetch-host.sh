@@ -4,11 +4,16 @@
 # /boot or /usr/src, and print the tree's path.  The tree holds
 # boot/vmlinuz-*, lib/modules/* and usr/src/linux-headers-* ready for an
 # out-of-tree module build.
+#
+# FLAVOUR amd64 fetches the 64-bit kernel instead: not a host lguest can
+# serve, but the one the tests use to see lg.ko refuse to load.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 flavour=${1:?usage: fetch-host.sh 686|686-pae}
-case " $FLAVOURS " in *" $flavour "*) ;; *) die "unknown flavour '$flavour' (want one of: $FLAVOURS)" ;; esac
+case " $FLAVOURS amd64 " in *" $flavour "*) ;; *) die "unknown flavour '$flavour' (want one of: $FLAVOURS)" ;; esac
+arch=i386
+[ "$flavour" = amd64 ] && arch=amd64
 krel=$DEB_KERNEL_ABI-$flavour
 root=$CACHE/host/$DEB_KERNEL_VERSION/$flavour
 if [ -f "$root/.done" ]; then
@@ -17,8 +22,8 @@ if [ -f "$root/.done" ]; then
 fi
 
 debs=""
-for p in "linux-image-$krel:i386" "linux-headers-$krel:i386" \
-	"linux-headers-$DEB_KERNEL_ABI-common" "linux-kbuild-6.1:i386"; do
+for p in "linux-image-$krel:$arch" "linux-headers-$krel:$arch" \
+	"linux-headers-$DEB_KERNEL_ABI-common" "linux-kbuild-6.1:$arch"; do
 	d=$(fetch_deb "$p" "$DEB_KERNEL_VERSION") || pin_gone "$p"
 	debs="$debs $d"
 done

@@ -18,6 +18,7 @@ rig_cpu() {
 	case $1 in
 	686) echo max ;;
 	686-pae) echo max,vendor=GenuineIntel ;;
+	amd64) echo max ;;
 	*) echo "rig: unknown flavour $1" >&2; return 1 ;;
 	esac
 }
@@ -50,15 +51,16 @@ rig_initramfs() {
 # rig_boot KERNEL INITRD CPU TIMEOUT CONSOLE_LOG RESULTS_LOG [APPEND...]
 # ttyS0 is the console (kernel log, ignore_loglevel); ttyS1 is a clean
 # channel for the test's own results.  Returns qemu's status; 124 means the
-# boot hit the timeout.
+# boot hit the timeout.  RIG_QEMU_ARGS adds QEMU options for debugging, e.g.
+# "-d int,cpu_reset -D /tmp/ints.log" or "-s -S" (see docs/rig.md).
 rig_boot() {
 	kernel=$1 initrd=$2 cpu=$3 tmo=$4 con=$5 res=$6
 	shift 6
 	: >"$con"
 	: >"$res"
-	timeout -k 5 "$tmo" qemu-system-i386 -nographic -no-reboot -monitor none \
+	timeout -k 5 "$tmo" "${RIG_QEMU:-qemu-system-i386}" -nographic -no-reboot -monitor none \
 		-nic none -m 512 -cpu "$cpu" -kernel "$kernel" -initrd "$initrd" \
-		-serial "file:$con" -serial "file:$res" \
+		-serial "file:$con" -serial "file:$res" ${RIG_QEMU_ARGS:-} \
 		-append "console=ttyS0 panic=-1 oops=panic ignore_loglevel cryptomgr.notests noisapnp $*" \
 		</dev/null >"$con.qemu" 2>&1
 }
