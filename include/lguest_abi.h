@@ -4,6 +4,7 @@
  * kernel agree on.  This file is shared verbatim by all three; the guest
  * patch series carries an identical copy as
  * arch/x86/include/uapi/asm/lguest_abi.h, and a test checks they match.
+ * docs/ABI.md is the prose version.
  *
  * Any incompatible change bumps LGUEST_ABI_VERSION, which every side checks
  * before it trusts anything else in here.
@@ -13,18 +14,117 @@
 
 #include <linux/types.h>
 
-#define LGUEST_ABI_VERSION	1
+#define LGUEST_ABI_VERSION	2
 
 /* The misc device the launcher drives, relative to /dev. */
 #define LGUEST_DEVICE_NAME	"lguest"
 
 /*
- * Requests to /dev/lguest are write()s whose first 32-bit word names the
- * request; the words after it are its arguments.  A request the module does
- * not understand, or one of the wrong length, fails with EINVAL.
+ * Hypercalls: "int $LGUEST_TRAP_ENTRY" from the guest kernel (ring 1) with
+ * the call number in %eax and arguments in %ebx, %ecx, %edx, %esi.  The
+ * result, if any, comes back in %eax; other registers are preserved.  An
+ * unknown call, or one with a bad argument, kills the guest.
+ */
+#define LGUEST_TRAP_ENTRY	0x1F
+
+#define LHCALL_LGUEST_INIT	1	/* ebx: guest-physical &lguest_data */
+#define LHCALL_SHUTDOWN		2	/* ebx: gpa of reason (NUL-terminated), ecx: LGUEST_SHUTDOWN_* */
+#define LHCALL_CONSOLE_WRITE	3	/* ebx: gpa of bytes, ecx: count (<= LGUEST_CONSOLE_MAX) */
+#define LHCALL_LOAD_IDT_ENTRY	6	/* ebx: vector, ecx: low word, edx: high word */
+#define LHCALL_SET_STACK	7	/* ebx: ss, ecx: esp of the ring-1 stack for traps from ring 3 */
+#define LHCALL_HALT		10	/* sleep until an interrupt is due */
+#define LHCALL_LOAD_GDT_ENTRY	18	/* ebx: index, ecx: low word, edx: high word */
+
+#define LGUEST_SHUTDOWN_POWEROFF	0
+#define LGUEST_SHUTDOWN_RESTART		1
+
+#define LGUEST_CONSOLE_MAX	1024	/* bytes per LHCALL_CONSOLE_WRITE */
+#define LGUEST_REASON_MAX	256	/* bytes of a shutdown or kill reason */
+
+/*
+ * The guest's segments.  The host owns GDT entries 10, 11 (its own ring-0
+ * code and data while switching) and 16 (the TSS); the guest may load any
+ * other entry below LGUEST_GDT_ENTRIES with LHCALL_LOAD_GDT_ENTRY.  At boot
+ * it runs on these two, flat from 0 up to (not including) the Switcher:
+ */
+#define LGUEST_GDT_ENTRIES	32
+#define LGUEST_GDT_HOST_CS	10
+#define LGUEST_GDT_HOST_DS	11
+#define LGUEST_GDT_TSS		16
+#define LGUEST_BOOT_CS		((12 << 3) | 1)	/* like Linux's __KERNEL_CS, RPL 1 */
+#define LGUEST_BOOT_DS		((13 << 3) | 1)	/* like Linux's __KERNEL_DS, RPL 1 */
+
+/*
+ * The boot protocol.  A guest starts at its ELF entry point in 32-bit
+ * protected mode, in ring 1, with paging on: guest-physical memory
+ * [0, mem) is mapped at the same virtual addresses, read/write, and the
+ * Switcher occupies [switcher_base, 4G), which the guest must leave alone.
+ *   %eax = LGUEST_BOOT_MAGIC      %ebx = switcher_base
+ *   %ecx = size of guest memory   %edx = LGUEST_ABI_VERSION
+ *   %esi = boot_esi from LHREQ_INITIALIZE (Linux: &boot_params)
+ *   %edi = %ebp = %esp = 0 (set up a stack before anything can trap)
+ *   cs = LGUEST_BOOT_CS, ds = es = fs = gs = ss = LGUEST_BOOT_DS
+ *   eflags: interrupts on (the real flag; the guest cannot change it)
+ * No IDT entry is loaded: until the guest loads one, any trap kills it.
+ */
+#define LGUEST_BOOT_MAGIC	0x5453474c	/* "LGST" */
+
+/*
+ * The page the guest shares with the host, registered with
+ * LHCALL_LGUEST_INIT.  It must lie within guest memory and not cross a
+ * page boundary.
+ */
+struct lguest_data {
+	/* Guest -> host.  Reserved for the virtual interrupt flag. */
+	__u32 irq_enabled;
+	/* Host -> guest: the faulting address of the last page fault. */
+	__u32 cr2;
+	/* Host -> guest, at LHCALL_LGUEST_INIT: */
+	__u32 reserve_mem;	/* bytes at the top of the address space to avoid */
+	__u32 switcher_base;	/* == 4G - reserve_mem */
+	__u32 tsc_khz;		/* TSC frequency, 0 if unknown */
+	__u32 reserved[11];	/* zero; for later ABI versions */
+};
+
+/*
+ * /dev/lguest requests are write()s starting with a 32-bit word naming the
+ * request; the rest of the write is its argument.  A request the module
+ * does not understand, or one of the wrong length, fails with EINVAL.
  */
 enum lguest_req {
-	LHREQ_INITIALIZE = 0,	/* abi_version, then struct lguest_init */
+	LHREQ_INITIALIZE = 0,	/* struct lguest_init */
 };
+
+struct lguest_init {
+	__u32 req;		/* LHREQ_INITIALIZE */
+	__u32 abi_version;	/* LGUEST_ABI_VERSION, else EPROTO */
+	__u32 mem_base;		/* launcher address of guest-physical 0, page aligned */
+	__u32 mem_size;		/* bytes of guest RAM, a multiple of the page size */
+	__u32 entry;		/* guest-physical entry point, within mem_size */
+	__u32 boot_esi;		/* %esi at entry */
+	__u32 flags;		/* zero */
+};
+
+/*
+ * read() on /dev/lguest runs the guest until something needs the launcher,
+ * and then returns one struct lguest_exit (the buffer must hold
+ * LGUEST_EXIT_MAX bytes).  It fails with EINTR when a signal is pending.
+ * Once the guest has stopped (SHUTDOWN or KILLED), every later read()
+ * returns that same exit again.
+ */
+enum lguest_exit_reason {
+	LGUEST_EXIT_CONSOLE = 1,	/* data: bytes the guest wrote */
+	LGUEST_EXIT_SHUTDOWN = 2,	/* arg[0]: LGUEST_SHUTDOWN_*, data: reason */
+	LGUEST_EXIT_KILLED = 3,		/* data: why the host killed the guest */
+};
+
+struct lguest_exit {
+	__u32 reason;		/* enum lguest_exit_reason */
+	__u32 len;		/* bytes in data[] */
+	__u32 arg[4];
+	char data[];
+};
+
+#define LGUEST_EXIT_MAX	(sizeof(struct lguest_exit) + LGUEST_CONSOLE_MAX)
 
 #endif /* _LGUEST_ABI_H */

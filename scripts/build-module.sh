@@ -10,9 +10,9 @@ flavour=${1:?usage: build-module.sh 686|686-pae}
 root=$("$TOP/scripts/fetch-host.sh" "$flavour")
 kdir=$root/usr/src/linux-headers-$DEB_KERNEL_ABI-$flavour
 dst=$BUILD/$flavour
-rm -rf "$dst/module" "$dst/include"
+rm -rf "$dst/module" "$dst/include" "$dst/switcher"
 mkdir -p "$dst"
-cp -a "$TOP/module" "$TOP/include" "$dst/"
+cp -a "$TOP/module" "$TOP/include" "$TOP/switcher" "$dst/"
 log=$dst/module-build.log
 if ! make -C "$kdir" M="$dst/module" modules >"$log" 2>&1; then
 	cat "$log" >&2

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lguest host: what the pieces of lg.ko share.
+ *
+ * A guest's journey: the launcher opens /dev/lguest (lguest_user.c) and
+ * describes the guest; each read() runs it (run_guest() below) by handing
+ * the CPU to the Switcher (core.c, ../switcher/switcher.S), which comes
+ * back with a trap number.  Traps and hypercalls are handled in traps.c
+ * and hypercalls.c, the guest's view of memory in page_tables.c, its
+ * descriptor tables in segments.c.
+ */
+#ifndef LG_H
+#define LG_H
+
+#include <linux/types.h>
+#include <linux/mutex.h>
+#include <linux/mm_types.h>
+#include <lguest_abi.h>
+#include "../switcher/switcher.h"
+
+/* The guest's registers, as the Switcher saves them (switcher.h). */
+struct lguest_regs {
+	u32 eax, ebx, ecx, edx, esi, edi, ebp;
+	u32 gs, fs, ds, es;
+	u32 trapnum, errcode;
+	u32 eip, cs, eflags, esp, ss;
+};
+
+/* An "lgdt"/"lidt" operand, placed so that it is naturally aligned. */
+struct lg_dtr {
+	u16 pad;
+	u16 limit;
+	u32 base;
+} __packed;
+
+struct lg_tss {
+	u32 link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;
+	u32 eax, ecx, edx, ebx, esp, ebp, esi, edi;
+	u32 es, cs, ss, ds, fs, gs, ldt;
+	u16 trace, io_bitmap_base;
+} __packed;
+
+struct lg_regs_page {
+	u8 spare[SW_REGS_OFF];
+	struct lguest_regs regs;
+};
+
+struct lg_state_page {
+	u32 host_cr3, host_cr4, host_sp, guest_cr3, cr4_clear;
+	u32 nmi_pending, fault, pad0;
+	struct lg_dtr host_gdt, host_gdt_rw, host_idt, guest_gdt, guest_idt;
+	u8 pad1[SW_GUEST_TSS - SW_GUEST_IDT - sizeof(struct lg_dtr)];
+	struct lg_tss tss;
+	u8 pad2[SW_GDT_TABLE - SW_GUEST_TSS - sizeof(struct lg_tss)];
+	u64 gdt[LGUEST_GDT_ENTRIES];
+	u8 pad3[SW_IDT_TABLE - SW_GDT_TABLE - 8 * LGUEST_GDT_ENTRIES];
+	u64 idt[256];
+	u8 pad4[SW_PAGE_SIZE - SW_IDT_TABLE - 8 * 256];
+};
+
+struct lg_cpu_pages {
+	struct lg_regs_page regs;
+	struct lg_state_page state;
+};
+
+/*
+ * The shadow page tables: what the CPU really uses while the guest runs.
+ * Two levels on a non-PAE host, three with PAE (the guest must match).
+ */
+#ifdef CONFIG_X86_PAE
+typedef u64 lg_pte_t;
+#define LG_TOP_ENTRIES	4
+#define LG_TOP_SHIFT	30
+#define LG_MID_ENTRIES	512
+#define LG_MID_SHIFT	21
+#define LG_PTE_ENTRIES	512
+#else
+typedef u32 lg_pte_t;
+#define LG_TOP_ENTRIES	1024
+#define LG_TOP_SHIFT	22
+#define LG_PTE_ENTRIES	1024
+#endif
+
+struct lg_shadow {
+	lg_pte_t *top;			/* page directory, or PDPT with PAE */
+#ifdef CONFIG_X86_PAE
+	lg_pte_t *mid[LG_TOP_ENTRIES];	/* page directories */
+#endif
+	int mapped_cpu;			/* whose Switcher pages are mapped */
+};
+
+/* One guest: one open /dev/lguest. */
+struct lguest {
+	struct mutex lock;
+	struct mm_struct *mm;		/* the launcher's, holding guest RAM */
+	bool initialized;
+	unsigned long mem_base;		/* launcher address of guest-physical 0 */
+	unsigned long mem_size;
+
+	struct lguest_regs regs;
+	u64 gdt[LGUEST_GDT_ENTRIES];
+	u64 idt[256];
+	u32 ss1, esp1;			/* LHCALL_SET_STACK */
+	u32 lguest_data;		/* gpa, 0: not registered */
+	unsigned long cr2;		/* of the last page fault */
+
+	struct lg_shadow shadow;
+	unsigned long pinned;		/* guest pages held by the shadow */
+
+	/* What the next read() returns. */
+	struct lguest_exit *exit;
+	bool exit_ready;
+	bool dead;
+};
+
+/* Trap numbers lg_run_guest_once() gives that are not the CPU's. */
+#define LG_TRAP_HOST		0x1000	/* a host interrupt, already handled */
+#define LG_TRAP_SWITCHER_FAULT	0x2000	/* + vector: a trap inside the Switcher */
+
+/* core.c */
+extern unsigned long lg_switcher_base;
+extern unsigned long lg_switcher_text;
+extern unsigned int lg_switcher_text_pages;
+extern struct page **lg_text_pages;
+extern struct page **lg_percpu_pages;
+u64 lg_desc(u32 base, u32 limit, u32 flags);
+struct lg_cpu_pages *lg_cpu_pages(int cpu);
+void lg_run_guest_once(struct lguest *lg);
+
+/* lguest_user.c */
+int lg_user_init(void);
+void lg_user_exit(void);
+
+/* traps.c */
+void lg_handle_trap(struct lguest *lg);
+__printf(2, 3) void lg_kill(struct lguest *lg, const char *fmt, ...);
+bool lg_read_guest(struct lguest *lg, u32 gpa, void *buf, size_t len);
+bool lg_write_guest(struct lguest *lg, u32 gpa, const void *buf, size_t len);
+bool lg_deliver_trap(struct lguest *lg, unsigned int vector, bool has_err);
+
+/* hypercalls.c */
+void lg_do_hypercall(struct lguest *lg);
+
+/* segments.c */
+void lg_setup_guest_gdt(struct lguest *lg);
+bool lg_load_gdt_entry(struct lguest *lg, u32 index, u32 lo, u32 hi);
+bool lg_load_idt_entry(struct lguest *lg, u32 vector, u32 lo, u32 hi);
+bool lg_fixup_regs(struct lguest *lg);
+bool lg_valid_stack_segment(struct lguest *lg, u32 sel, unsigned int rpl);
+u32 lg_segment_base(struct lguest *lg, u32 sel);
+
+/* page_tables.c */
+int lg_shadow_init(struct lguest *lg);
+void lg_shadow_free(struct lguest *lg);
+void lg_shadow_map_switcher(struct lguest *lg, int cpu);
+int lg_demand_page(struct lguest *lg, u32 vaddr, u32 errcode);
+unsigned long lg_shadow_cr3(struct lguest *lg);
+
+#endif

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/lguest: how the launcher creates and runs a guest.
+ *
+ * Each open file is one guest.  The launcher describes it with an
+ * LHREQ_INITIALIZE write (its RAM is the launcher's own memory), then
+ * read()s to run it: we loop between the guest and our trap handlers until
+ * something needs the launcher (console output, a shutdown, a kill) and
+ * return that as a struct lguest_exit.  Closing the file frees everything.
+ */
+#define pr_fmt(fmt) "lguest: " fmt
+
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/miscdevice.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/fpu/api.h>
+#include "lg.h"
+
+static int lg_initialize(struct lguest *lg, const char __user *in, size_t size)
+{
+	struct lguest_init init;
+	int err;
+
+	if (size != sizeof(init))
+		return -EINVAL;
+	if (copy_from_user(&init, in, sizeof(init)))
+		return -EFAULT;
+	if (init.abi_version != LGUEST_ABI_VERSION)
+		return -EPROTO;
+	if (lg->initialized)
+		return -EEXIST;
+	if (init.flags || !init.mem_size || !PAGE_ALIGNED(init.mem_base) ||
+	    !PAGE_ALIGNED(init.mem_size) ||
+	    init.mem_size > lg_switcher_base ||
+	    (u64)init.mem_base + init.mem_size > TASK_SIZE ||
+	    init.entry >= init.mem_size)
+		return -EINVAL;
+
+	lg->mem_base = init.mem_base;
+	lg->mem_size = init.mem_size;
+	err = lg_shadow_init(lg);
+	if (err)
+		return err;
+	lg_setup_guest_gdt(lg);
+
+	/* The boot protocol (lguest_abi.h, docs/ABI.md). */
+	memset(&lg->regs, 0, sizeof(lg->regs));
+	lg->regs.eax = LGUEST_BOOT_MAGIC;
+	lg->regs.ebx = lg_switcher_base;
+	lg->regs.ecx = init.mem_size;
+	lg->regs.edx = LGUEST_ABI_VERSION;
+	lg->regs.esi = init.boot_esi;
+	lg->regs.eip = init.entry;
+	lg->regs.cs = LGUEST_BOOT_CS;
+	lg->regs.ds = LGUEST_BOOT_DS;
+	lg->regs.es = LGUEST_BOOT_DS;
+	lg->regs.fs = LGUEST_BOOT_DS;
+	lg->regs.gs = LGUEST_BOOT_DS;
+	lg->regs.ss = LGUEST_BOOT_DS;
+	lg->regs.eflags = X86_EFLAGS_IF | X86_EFLAGS_FIXED;
+
+	mmgrab(current->mm);
+	lg->mm = current->mm;
+	lg->initialized = true;
+	return 0;
+}
+
+static ssize_t lg_write(struct file *file, const char __user *in,
+			size_t size, loff_t *off)
+{
+	struct lguest *lg = file->private_data;
+	u32 req;
+	int err;
+
+	if (size < sizeof(req))
+		return -EINVAL;
+	if (get_user(req, (const u32 __user *)in))
+		return -EFAULT;
+
+	mutex_lock(&lg->lock);
+	switch (req) {
+	case LHREQ_INITIALIZE:
+		err = lg_initialize(lg, in, size);
+		break;
+	default:
+		err = -EINVAL;
+	}
+	mutex_unlock(&lg->lock);
+	return err ? err : size;
+}
+
+/* Run the guest until the launcher has something to do. */
+static int lg_run(struct lguest *lg)
+{
+	while (!lg->exit_ready) {
+		if (signal_pending(current))
+			return -EINTR;
+		cond_resched();
+		if (!lg_fixup_regs(lg))
+			break;
+
+		/*
+		 * The guest may clobber FPU registers: keep the launcher's
+		 * own state safe in memory while it runs.
+		 */
+		kernel_fpu_begin();
+		local_irq_disable();
+		lg_run_guest_once(lg);
+		local_irq_enable();
+		kernel_fpu_end();
+
+		lg_handle_trap(lg);
+	}
+	return 0;
+}
+
+static ssize_t lg_read(struct file *file, char __user *out, size_t size,
+		       loff_t *off)
+{
+	struct lguest *lg = file->private_data;
+	size_t len;
+	int err;
+
+	if (mutex_lock_interruptible(&lg->lock))
+		return -EINTR;
+	err = -EINVAL;
+	if (!lg->initialized || size < LGUEST_EXIT_MAX)
+		goto out;
+	/* Guest memory is in the launcher's address space, and only there. */
+	err = -EPERM;
+	if (current->mm != lg->mm)
+		goto out;
+	err = lg_run(lg);
+	if (err)
+		goto out;
+	len = sizeof(*lg->exit) + lg->exit->len;
+	err = -EFAULT;
+	if (copy_to_user(out, lg->exit, len))
+		goto out;
+	/* Console output is handed over once; a stopped guest stays so. */
+	if (!lg->dead)
+		lg->exit_ready = false;
+	err = len;
+out:
+	mutex_unlock(&lg->lock);
+	return err;
+}
+
+static int lg_open(struct inode *inode, struct file *file)
+{
+	struct lguest *lg = kzalloc(sizeof(*lg), GFP_KERNEL);
+
+	if (!lg)
+		return -ENOMEM;
+	lg->exit = kzalloc(LGUEST_EXIT_MAX, GFP_KERNEL);
+	if (!lg->exit) {
+		kfree(lg);
+		return -ENOMEM;
+	}
+	mutex_init(&lg->lock);
+	lg->shadow.mapped_cpu = -1;
+	file->private_data = lg;
+	return 0;
+}
+
+static int lg_release(struct inode *inode, struct file *file)
+{
+	struct lguest *lg = file->private_data;
+
+	if (lg->initialized) {
+		lg_shadow_free(lg);
+		mmdrop(lg->mm);
+	}
+	kfree(lg->exit);
+	kfree(lg);
+	return 0;
+}
+
+static const struct file_operations lg_fops = {
+	.owner		= THIS_MODULE,
+	.open		= lg_open,
+	.release	= lg_release,
+	.read		= lg_read,
+	.write		= lg_write,
+	.llseek		= no_llseek,
+};
+
+/*
+ * 0660: the launcher needs no privilege beyond being let in by the
+ * administrator (root, or the group a udev rule gives the node).
+ */
+static struct miscdevice lg_dev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= LGUEST_DEVICE_NAME,
+	.fops	= &lg_fops,
+	.mode	= 0660,
+};
+
+int lg_user_init(void)
+{
+	int err = misc_register(&lg_dev);
+
+	if (err)
+		pr_err("cannot register /dev/%s: %d\n", LGUEST_DEVICE_NAME, err);
+	return err;
+}
+
+void lg_user_exit(void)
+{
+	misc_deregister(&lg_dev);
+}

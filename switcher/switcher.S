@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The Switcher: the few hundred bytes that move a CPU from the host to a
+ * guest and back.
+ *
+ * The host module copies this blob into pages it maps read-only and
+ * executable at one address, and maps those pages at the same address in
+ * every guest's page tables.  That is what makes the switch possible: we
+ * can change %cr3 in the middle of this code and keep running.  The code is
+ * position-independent; it finds its data through the per-CPU pages
+ * (switcher.h), never through absolute addresses.
+ *
+ * The journey in:  the host calls switch_to_guest with interrupts off.  We
+ * save the host's registers on its stack and its descriptor tables and
+ * control registers in the state page, load the guest's GDT, IDT, TSS,
+ * CR4 and page tables, pop the guest's registers from the regs page and
+ * "iret" into the guest, in ring 1.
+ *
+ * The journey out: anything that interrupts the guest (a fault, a
+ * hypercall, a host interrupt) arrives through the IDT we loaded, whose
+ * every entry points at one of the trap stubs below.  The CPU switches to
+ * the stack in the guest TSS, which is the end of the regs page, and pushes
+ * its trap frame there; the stub pushes the trap number and the rest of the
+ * guest's registers, and we undo everything the way in did.  The host's
+ * "lcall" returns, and the host reads the trap number from the regs page.
+ */
+#include "switcher.h"
+
+	.text
+	.code32
+
+blob:
+	.long	SW_MAGIC
+	.long	switch_to_guest - blob
+	.long	trap_stubs - blob
+	.long	SW_STUB_SIZE
+	.long	blob_end - blob
+
+/*
+ * switch_to_guest: reached by "pushfl; lcall *entry" from the host with
+ * interrupts off and %eax = this CPU's regs page.  Clobbers %ecx, %edx;
+ * returns %eax unchanged.
+ */
+switch_to_guest:
+	pushl	%ss
+	pushl	%es
+	pushl	%ds
+	pushl	%gs
+	pushl	%fs
+	pushl	%ebp
+	pushl	%ebx
+	pushl	%esi
+	pushl	%edi
+	/* From here on, a trap inside the Switcher can find the way home. */
+	movl	%esp, SW_STATE + SW_HOST_SP(%eax)
+	sgdt	SW_STATE + SW_HOST_GDT + 2(%eax)
+	sidt	SW_STATE + SW_HOST_IDT + 2(%eax)
+	movl	%cr3, %edx
+	movl	%edx, SW_STATE + SW_HOST_CR3(%eax)
+	movl	%cr4, %edx
+	movl	%edx, SW_STATE + SW_HOST_CR4(%eax)
+
+	/*
+	 * Move to code and data selectors that mean the same in the host's
+	 * GDT and the guest's (entries 10 and 11 of both), so an NMI taken
+	 * while we swap the tables returns to a valid %cs.
+	 */
+	call	1f
+1:	popl	%edx
+	addl	$(2f - 1b), %edx
+	pushl	$(SW_GDT_CS << 3)
+	pushl	%edx
+	lret
+2:	movl	$(SW_GDT_DS << 3), %edx
+	movl	%edx, %ds
+	movl	%edx, %es
+
+	lidt	SW_STATE + SW_GUEST_IDT + 2(%eax)
+	lgdt	SW_STATE + SW_GUEST_GDT + 2(%eax)
+	/* ltr refuses a busy TSS; ours was busy since the last run. */
+	andb	$0xFD, SW_STATE + SW_GDT_TABLE + SW_GDT_TSS * 8 + 5(%eax)
+	movl	$(SW_GDT_TSS << 3), %edx
+	ltr	%dx
+
+	/* The guest's registers are the stack now. */
+	leal	SW_REGS_OFF(%eax), %esp
+
+	/*
+	 * Global TLB entries would survive the %cr3 switch and hand the
+	 * guest host mappings: dropping PGE flushes them.  SMEP, SMAP and
+	 * UMIP would stop the guest kernel (ring 1 is "supervisor") from
+	 * using its own pages and instructions.  The host's CR4 comes back
+	 * on the way out.
+	 */
+	movl	SW_STATE + SW_HOST_CR4(%eax), %edx
+	movl	SW_STATE + SW_CR4_CLEAR(%eax), %ecx
+	notl	%ecx
+	andl	%ecx, %edx
+	movl	%edx, %cr4
+	movl	SW_STATE + SW_GUEST_CR3(%eax), %edx
+	movl	%edx, %cr3
+
+	/* Now in the guest's address space: only our pages are the same. */
+	popl	%eax
+	popl	%ebx
+	popl	%ecx
+	popl	%edx
+	popl	%esi
+	popl	%edi
+	popl	%ebp
+	popl	%gs
+	popl	%fs
+	popl	%ds
+	popl	%es
+	addl	$8, %esp		/* trapnum, errcode */
+	iret
+
+/*
+ * Every way out of the guest lands here, on the regs page's stack, with
+ * the CPU's trap frame, an error code and the trap number pushed.
+ */
+guest_exit:
+	/* A trap from ring 0 is one inside the Switcher itself. */
+	testb	$3, 12(%esp)
+	jz	switcher_fault
+	pushl	%es
+	pushl	%ds
+	pushl	%fs
+	pushl	%gs
+	pushl	%ebp
+	pushl	%edi
+	pushl	%esi
+	pushl	%edx
+	pushl	%ecx
+	pushl	%ebx
+	pushl	%eax
+	/* The guest's segments may not reach our pages: use our own. */
+	movl	$(SW_GDT_DS << 3), %edx
+	movl	%edx, %ds
+	movl	%edx, %es
+	leal	-SW_REGS_OFF(%esp), %eax
+
+/* Back to the host, with %eax = the regs page and %ds = our data segment. */
+restore_host:
+	movl	SW_STATE + SW_HOST_CR3(%eax), %edx
+	movl	%edx, %cr3
+	movl	SW_STATE + SW_HOST_CR4(%eax), %edx
+	movl	%edx, %cr4
+	/*
+	 * The host's TSS descriptor is busy, and its everyday GDT is a
+	 * read-only alias: clear the busy bit and load TR through the
+	 * writable GDT, then put the read-only one back, as the host itself
+	 * does.
+	 */
+	lgdt	SW_STATE + SW_HOST_GDT_RW + 2(%eax)
+	movl	SW_STATE + SW_HOST_GDT_RW + 4(%eax), %edx
+	andb	$0xFD, SW_GDT_TSS * 8 + 5(%edx)
+	movl	$(SW_GDT_TSS << 3), %edx
+	ltr	%dx
+	lgdt	SW_STATE + SW_HOST_GDT + 2(%eax)
+	/* The host's stack before its IDT: host handlers need a real stack. */
+	movl	SW_STATE + SW_HOST_SP(%eax), %esp
+	lidt	SW_STATE + SW_HOST_IDT + 2(%eax)
+	popl	%edi
+	popl	%esi
+	popl	%ebx
+	popl	%ebp
+	popl	%fs
+	popl	%gs
+	popl	%ds
+	popl	%es
+	popl	%ss
+	iret				/* to the host's lcall, %cs and flags too */
+
+/*
+ * A trap taken in ring 0 while our IDT is loaded: never expected (we run
+ * with interrupts off and do not fault), but if it happens we record it
+ * and go home; the host kills the guest rather than the machine.
+ */
+switcher_fault:
+	call	find_state
+	movl	(%esp), %edx
+	incl	%edx
+	call	write_protect_off
+	movl	%edx, %ss:SW_FAULT(%eax)
+	call	write_protect_on
+	subl	$SW_STATE, %eax
+	movl	$(SW_GDT_DS << 3), %edx
+	movl	%edx, %ds
+	movl	%edx, %es
+	jmp	restore_host
+
+/*
+ * An NMI.  From the guest it leaves like any trap and the host passes it
+ * to its own handler.  Inside the Switcher (ring 0, our IDT loaded) we
+ * cannot stop: note it in the state page, where the guest cannot forge it,
+ * and the host delivers it as soon as we are back.
+ */
+nmi_stub:
+	testb	$3, 4(%esp)
+	jz	1f
+	pushl	$0
+	pushl	$2
+	jmp	guest_exit
+1:	pushl	%eax
+	pushl	%edx
+	call	find_state
+	call	write_protect_off
+	movl	$1, %ss:SW_NMI_PENDING(%eax)
+	call	write_protect_on
+	popl	%edx
+	popl	%eax
+	iret
+
+/*
+ * find_state: %eax = this CPU's state page, found through the IDT
+ * register, since inside the Switcher %esp may be on either stack.
+ */
+find_state:
+	subl	$8, %esp
+	sidt	2(%esp)
+	movl	4(%esp), %eax
+	addl	$8, %esp
+	subl	$SW_IDT_TABLE, %eax
+	ret
+
+/* The state page is read-only in the guest's page tables, even to us. */
+write_protect_off:
+	pushl	%ecx
+	movl	%cr0, %ecx
+	andl	$~0x10000, %ecx
+	movl	%ecx, %cr0
+	popl	%ecx
+	ret
+
+write_protect_on:
+	pushl	%ecx
+	movl	%cr0, %ecx
+	orl	$0x10000, %ecx
+	movl	%ecx, %cr0
+	popl	%ecx
+	ret
+
+/*
+ * 256 trap stubs, SW_STUB_SIZE bytes apart.  The CPU pushes an error code
+ * for some exceptions only; the others get a zero so the frame is always
+ * the same shape.
+ */
+.altmacro
+.macro trap_stub vector
+	.balign	SW_STUB_SIZE
+	.if \vector == 2
+	jmp	nmi_stub
+	.else
+	.if (\vector == 8) || ((\vector >= 10) && (\vector <= 14)) || (\vector == 17) || (\vector == 21) || (\vector == 29) || (\vector == 30)
+	.else
+	pushl	$0
+	.endif
+	pushl	$\vector
+	jmp	guest_exit
+	.endif
+.endm
+
+	.balign	SW_STUB_SIZE
+trap_stubs:
+	.set	vec, 0
+	.rept	256
+	trap_stub %vec
+	.set	vec, vec + 1
+	.endr
+
+	.balign	SW_STUB_SIZE
+blob_end:
