@@ -13,7 +13,7 @@ BUILD := $(CURDIR)/build
 FLAVOURS := 686 686-pae
 export LGUEST_BUILD := $(BUILD)
 
-all: modules launcher tools guest
+all: modules launcher tools guest guests
 
 deps:
 	@scripts/deps.sh
@@ -29,12 +29,16 @@ launcher: deps
 
 tools: deps
 	@mkdir -p $(BUILD)/tools
-	@for t in runas devpoke; do \
-		gcc -m32 -static -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror \
+	@for t in runas devpoke speedloop; do \
+		gcc -m32 -static -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iinclude \
 			-o $(BUILD)/tools/$$t tests/tools/$$t.c || exit 1; done
 
 guest: deps
 	@scripts/build-guest.sh >/dev/null
+
+# The tiny freestanding test guests (tests/guests/).
+guests: deps
+	@$(MAKE) -s -C tests/guests O=$(BUILD)/guests
 
 test: all
 	@prove -v tests/
@@ -45,4 +49,4 @@ run: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps modules launcher tools guest test run clean
+.PHONY: all deps modules launcher tools guest guests test run clean

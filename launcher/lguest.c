@@ -139,6 +139,78 @@ static int open_lguest(void)
 	}
 }
 
+/* Hand the guest to the host module: LHREQ_INITIALIZE. */
+static void init_guest(int lfd, uint8_t *ram, uint64_t mem, uint32_t entry)
+{
+	struct lguest_init init = {
+		.req = LHREQ_INITIALIZE,
+		.abi_version = LGUEST_ABI_VERSION,
+		.mem_base = (uint32_t)(uintptr_t)ram,
+		.mem_size = (uint32_t)mem,
+		.entry = entry,
+	};
+
+	if (entry >= mem)
+		fail("entry point 0x%08x is outside the guest's memory", entry);
+	if (write(lfd, &init, sizeof(init)) == (ssize_t)sizeof(init))
+		return;
+	if (errno == EPROTO)
+		fail("lg.ko speaks a different ABI than this launcher (ABI %d): install matching versions",
+		     LGUEST_ABI_VERSION);
+	fail("/dev/%s refused to create the guest (LHREQ_INITIALIZE): %s",
+	     LGUEST_DEVICE_NAME, strerror(errno));
+}
+
+/*
+ * The guest runs inside read(); each return is something for us to do.
+ * Returns our exit status.
+ */
+static int run_guest(int lfd)
+{
+	static union {
+		struct lguest_exit exit;
+		char buf[LGUEST_EXIT_MAX + 1];
+	} u;
+	struct lguest_exit *e = &u.exit;
+
+	for (;;) {
+		ssize_t r = read(lfd, u.buf, LGUEST_EXIT_MAX);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			fail("running the guest failed: %s", strerror(errno));
+		}
+		if ((size_t)r < sizeof(*e) || e->len > LGUEST_CONSOLE_MAX ||
+		    (size_t)r != sizeof(*e) + e->len)
+			fail("lg.ko returned a malformed exit (%zd bytes)", r);
+		e->data[e->len] = '\0';
+		switch (e->reason) {
+		case LGUEST_EXIT_CONSOLE:
+			if (fwrite(e->data, 1, e->len, stdout) != e->len)
+				fail("cannot write the guest's console output: %s",
+				     strerror(errno));
+			fflush(stdout);
+			break;
+		case LGUEST_EXIT_SHUTDOWN:
+			fflush(stdout);
+			if (e->arg[0] == LGUEST_SHUTDOWN_RESTART) {
+				fprintf(stderr, "lguest: guest asked to restart: %s\n",
+					e->data);
+				return EXIT_RESTART;
+			}
+			note("guest powered off: %s", e->data);
+			return EXIT_POWEROFF;
+		case LGUEST_EXIT_KILLED:
+			fflush(stdout);
+			fprintf(stderr, "lguest: guest killed: %s\n", e->data);
+			return EXIT_KILLED;
+		default:
+			fail("lg.ko returned an unknown exit reason %u", e->reason);
+		}
+	}
+}
+
 int main(int argc, char *argv[])
 {
 	struct lg_args a;
@@ -190,12 +262,6 @@ int main(int argc, char *argv[])
 	load_segments(kfd, a.vmlinux, &img, ram);
 	close(kfd);
 
-	{
-		uint32_t req[2] = { LHREQ_INITIALIZE, LGUEST_ABI_VERSION };
-
-		if (write(lfd, req, sizeof(req)) < 0)
-			fail("/dev/%s refused to create the guest (LHREQ_INITIALIZE): %s",
-			     LGUEST_DEVICE_NAME, strerror(errno));
-	}
-	fail("this launcher cannot run guests yet");
+	init_guest(lfd, ram, a.mem, img.entry);
+	return run_guest(lfd);
 }

@@ -27,6 +27,8 @@
 #include <asm/processor.h>
 #include <asm/special_insns.h>
 #include <asm/irq_vectors.h>
+#include <asm/pgtable.h>
+#include <asm/tlbflush.h>
 #include "lg.h"
 
 /* The Switcher blob, from ../switcher/switcher.S (switcher_blob.S). */
@@ -190,6 +192,30 @@ static void lg_switcher_exit(void)
 	lg_free_pages(lg_text_pages, lg_switcher_text_pages);
 }
 
+static void lg_flush_tlb(void *unused)
+{
+	__flush_tlb_all();
+}
+
+/*
+ * vmap() maps pages no-execute whatever we ask for; the Switcher's code,
+ * already read-only, must be executable.  Nothing else we map is.
+ */
+static int lg_make_executable(unsigned long addr, unsigned int n)
+{
+	unsigned int i, level;
+
+	for (i = 0; i < n; i++) {
+		pte_t *pte = lookup_address(addr + i * PAGE_SIZE, &level);
+
+		if (!pte || level != PG_LEVEL_4K || pte_write(*pte))
+			return -EINVAL;
+		set_pte(pte, pte_clear_flags(*pte, _PAGE_NX));
+	}
+	on_each_cpu(lg_flush_tlb, NULL, 1);
+	return 0;
+}
+
 /*
  * The Switcher's code goes into pages mapped read-only and executable; the
  * per-CPU pages are mapped read-write and never executable.  Nothing is
@@ -222,7 +248,11 @@ static int lg_switcher_init(void)
 		       min_t(size_t, PAGE_SIZE, size - off));
 	}
 	lg_switcher_text = (unsigned long)vmap(lg_text_pages, n, VM_MAP,
-					       PAGE_KERNEL_ROX);
+					       PAGE_KERNEL_RO);
+	if (lg_switcher_text && lg_make_executable(lg_switcher_text, n)) {
+		lg_switcher_exit();
+		return -ENOMEM;
+	}
 
 	lg_percpu_pages = lg_alloc_pages(2 * nr_cpu_ids);
 	if (lg_percpu_pages)

@@ -24,6 +24,11 @@ e2e_run() {
 	cp "$RIG_TOP/tests/e2e/$test" "$root/tests/"
 	cp "$ko" "$RIG_BUILD/launcher/lguest" "$RIG_BUILD/tools/runas" "$RIG_BUILD/tools/devpoke" "$root/"
 	cp "$guest/vmlinux" "$root/guest/vmlinux"
+	if [ -d "$RIG_BUILD/guests" ]; then
+		mkdir -p "$root/guests"
+		find "$RIG_BUILD/guests" -maxdepth 1 -type f ! -name '*.o' -exec cp {} "$root/guests/" \;
+	fi
+	cp "$RIG_BUILD/tools/speedloop" "$root/"
 	# Any 64-bit ELF will do for the wrong-class check: this machine's own.
 	cp /bin/true "$root/tests/elf64"
 	rig_initramfs "$root" "$dir/initrd.gz"

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <lguest_abi.h>
 
 static void show(const char *name, ssize_t r)
 {
@@ -19,14 +20,17 @@ static void show(const char *name, ssize_t r)
 int main(void)
 {
 	uint32_t words[8] = { 0xdeadbeef };
-	char buf[64];
-	void *unmapped;
+	static char buf[LGUEST_EXIT_MAX];
+	struct lguest_init init;
+	void *unmapped, *ram;
 	int fd = open("/dev/lguest", O_RDWR);
 
 	if (fd < 0) {
 		perror("/dev/lguest");
 		return 1;
 	}
+	ram = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	/* A page we own and then give back: a pointer that faults. */
 	unmapped = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	munmap(unmapped, 4096);
@@ -39,6 +43,30 @@ int main(void)
 	show("fault", write(fd, unmapped, 16));
 	show("read", read(fd, buf, sizeof(buf)));
 	show("readfault", read(fd, unmapped, 16));
+
+	init = (struct lguest_init){
+		.req = LHREQ_INITIALIZE, .abi_version = LGUEST_ABI_VERSION,
+		.mem_base = (uint32_t)(uintptr_t)ram, .mem_size = 1 << 20,
+		.entry = 0x1000,
+	};
+	show("initshort", write(fd, &init, 8));
+	init.abi_version = 999;
+	show("badabi", write(fd, &init, sizeof(init)));
+	init.abi_version = LGUEST_ABI_VERSION;
+	init.mem_base += 12;
+	show("unaligned", write(fd, &init, sizeof(init)));
+	init.mem_base = 0xC0000000u;
+	show("kernelmem", write(fd, &init, sizeof(init)));
+	init.mem_base = (uint32_t)(uintptr_t)ram;
+	init.entry = 2 << 20;
+	show("badentry", write(fd, &init, sizeof(init)));
+	init.entry = 0x1000;
+	init.flags = 1;
+	show("flags", write(fd, &init, sizeof(init)));
+	init.flags = 0;
+	show("init", write(fd, &init, sizeof(init)));
+	show("again", write(fd, &init, sizeof(init)));
+	show("readsmall", read(fd, buf, 16));
 	putchar('\n');
 	return 0;
 }

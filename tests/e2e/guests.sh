@@ -1,0 +1,94 @@
+#!/bin/sh
+# Runs inside the stock i386 host: the tiny test guests (tests/guests/) run
+# under lg.ko through the real launcher.  TAP lines (unnumbered) to $RES.
+RES=${RES:-/dev/stdout}
+L=/lguest
+G=/guests
+MEM=64m
+
+ok() { echo "ok - $*" >"$RES"; }
+nok() { echo "not ok - $*" >"$RES"; }
+diag() { sed 's/^/#   /' | head -${1:-20} >"$RES"; }
+
+# guest NAME RC PATTERN [DESC]: run a guest; it exits RC, prints PATTERN
+# and nothing that says "not ok".
+guest() {
+	name=$1 want=$2 pat=$3 desc=${4:-$1}
+	out=$(timeout 120 $L $MEM $G/$name 2>&1)
+	rc=$?
+	echo "RIG: guest $name -> $rc"
+	printf '%s\n' "$out" | tail -5 | sed 's/^/RIG:   /'
+	if [ "$rc" = "$want" ] && printf '%s\n' "$out" | grep -qF -- "$pat" &&
+		! printf '%s\n' "$out" | grep -q "^not ok"; then
+		ok "$desc"
+	else
+		nok "$desc (wanted exit $want and '$pat', got exit $rc)"
+		printf '%s\n' "$out" | diag 30
+	fi
+}
+
+insmod /lg.ko || { nok "insmod lg.ko"; exit 1; }
+ok "insmod lg.ko"
+
+guest hello 0 "hello from a guest in ring 1" "hello: prints and powers off, launcher exits 0"
+guest ring 0 "GUEST: PASS" "ring: runs in ring 1, cli/sti cannot touch the real IF"
+guest traps 0 "GUEST: PASS" "traps: exceptions reach the guest's handlers with vector, error code, cr2"
+
+# Every hostile guest is killed with its reason, and the next one runs.
+hostile() {
+	guest "hostile-$1" 3 "lguest: guest killed: $2" "hostile $1: killed ($2)"
+	hostile_out=$out
+	guest hello 0 "hello from a guest" "a guest runs fine after hostile $1"
+	out=$hostile_out
+}
+hostile hcall "unknown hypercall 999"
+hostile idt "IDT entry 14: handler"
+hostile gdt-dpl0 "GDT entry 20 has DPL 0"
+hostile gdt-switcher "GDT entry 20 (0x00000000-0xffffffff) covers the Switcher"
+hostile gdt-callgate "GDT entry 20 is a system descriptor"
+hostile write-switcher "touched the Switcher's pages"
+hostile jump-switcher "jumped into the Switcher's pages"
+hostile noidt "unhandled trap 6 (invalid opcode)"
+hostile fuzz ""
+if printf '%s\n' "$out" | grep -q "survived 1000000 random valid hypercalls"; then
+	ok "fuzz: 10^6 random valid hypercalls, then killed by random ones"
+else
+	nok "fuzz: 10^6 random valid hypercalls"
+	printf '%s\n' "$out" | diag
+fi
+
+# Many guests at once, one per open /dev/lguest.
+pids=
+for i in 1 2 3 4; do
+	timeout 120 $L 16m $G/ring >/tmp/par$i.out 2>&1 &
+	pids="$pids $!"
+done
+fails=0
+for p in $pids; do wait $p || fails=$((fails + 1)); done
+if [ $fails = 0 ] && [ "$(cat /tmp/par*.out | grep -c 'GUEST: PASS')" = 4 ]; then
+	ok "4 guests at once all pass"
+else
+	nok "4 guests at once all pass ($fails failed)"
+	cat /tmp/par*.out | diag
+fi
+
+# Speed: the guest's loop against the same loop run natively, same boot.
+g=$(timeout 120 $L $MEM $G/speed 2>&1 | sed -n 's/.*took \([0-9]*\) cycles.*/\1/p')
+n=$(/speedloop | sed -n 's/.*took \([0-9]*\) cycles.*/\1/p')
+echo "# speed: guest $g cycles, native $n cycles" >"$RES"
+if [ -n "$g" ] && [ -n "$n" ] && [ "$n" -gt 0 ] && [ $((g * 2)) -le $((n * 3)) ]; then
+	ok "speed: guest loop within 1.5x of native (guest $g, native $n cycles)"
+else
+	nok "speed: guest loop within 1.5x of native (guest '$g', native '$n' cycles)"
+fi
+
+poke=$(/devpoke 2>&1)
+want="empty=EINVAL short=EINVAL unknown=EINVAL huge=EINVAL fault=EFAULT read=EINVAL readfault=EINVAL initshort=EINVAL badabi=EPROTO unaligned=EINVAL kernelmem=EINVAL badentry=EINVAL flags=EINVAL init=OK again=EEXIST readsmall=EINVAL"
+if [ "$poke" = "$want " ]; then
+	ok "malformed /dev/lguest requests get EINVAL/EFAULT/EPROTO/EEXIST"
+else
+	nok "malformed /dev/lguest requests"
+	printf 'want: %s\ngot:  %s\n' "$want" "$poke" | diag
+fi
+
+if rmmod lg; then ok "rmmod lg after all the guests"; else nok "rmmod lg after all the guests"; fi

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The tiny guests' runtime: console, traps, power off. */
+#include <stdarg.h>
+#include "guest.h"
+
+u32 boot_eax, boot_ebx, boot_ecx, boot_edx, boot_esi;
+struct lguest_data lguest_data __attribute__((aligned(64)));
+int failures;
+volatile struct trap_record last_trap;
+volatile u32 resume_eip;
+extern char trap_stubs[];
+
+static char line[LGUEST_CONSOLE_MAX];
+static unsigned int used;
+
+static void flush(void)
+{
+	if (used)
+		hcall(LHCALL_CONSOLE_WRITE, (u32)line, used, 0, 0);
+	used = 0;
+}
+
+static void putc(char c)
+{
+	line[used++] = c;
+	if (c == '\n' || used == sizeof(line))
+		flush();
+}
+
+void puts(const char *s)
+{
+	while (*s)
+		putc(*s++);
+}
+
+static void put_u64(u64 v, unsigned int base, int width)
+{
+	char buf[24];
+	int n = 0;
+
+	do {
+		buf[n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	while (n < width)
+		buf[n++] = '0';
+	while (n)
+		putc(buf[--n]);
+}
+
+static void vprintf(const char *fmt, va_list ap)
+{
+	for (; *fmt; fmt++) {
+		int width = 0, longlong = 0;
+
+		if (*fmt != '%') {
+			putc(*fmt);
+			continue;
+		}
+		fmt++;
+		while (*fmt >= '0' && *fmt <= '9')
+			width = width * 10 + *fmt++ - '0';
+		while (*fmt == 'l') {
+			longlong++;
+			fmt++;
+		}
+		switch (*fmt) {
+		case 'u':
+			put_u64(longlong == 2 ? va_arg(ap, u64) : va_arg(ap, u32), 10, width);
+			break;
+		case 'x':
+			put_u64(longlong == 2 ? va_arg(ap, u64) : va_arg(ap, u32), 16, width);
+			break;
+		case 's':
+			puts(va_arg(ap, const char *));
+			break;
+		default:
+			putc(*fmt);
+		}
+	}
+}
+
+void printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+void ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	puts(cond ? "ok - " : "not ok - ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putc('\n');
+	if (!cond)
+		failures++;
+}
+
+void poweroff(const char *reason)
+{
+	flush();
+	hcall(LHCALL_SHUTDOWN, (u32)reason, LGUEST_SHUTDOWN_POWEROFF, 0, 0);
+	for (;;)
+		;
+}
+
+void finish(void)
+{
+	puts(failures ? "GUEST: FAIL\n" : "GUEST: PASS\n");
+	poweroff(failures ? "fail" : "pass");
+}
+
+u32 idt_gate_lo(u32 handler)
+{
+	return ((u32)LGUEST_BOOT_CS << 16) | (handler & 0xffff);
+}
+
+u32 idt_gate_hi(u32 handler)
+{
+	/* present, DPL 1, 32-bit interrupt gate */
+	return (handler & 0xffff0000) | 0x8000 | (1 << 13) | (0xE << 8);
+}
+
+void set_trap(unsigned int vector)
+{
+	u32 h = (u32)trap_stubs + vector * 16;
+
+	hcall(LHCALL_LOAD_IDT_ENTRY, vector, idt_gate_lo(h), idt_gate_hi(h), 0);
+}
+
+void set_all_traps(void)
+{
+	for (unsigned int v = 0; v < 32; v++)
+		if (v != 2)
+			set_trap(v);
+}
+
+void trap_dispatch(struct frame *f)
+{
+	last_trap.count++;
+	last_trap.vector = f->vector;
+	last_trap.err = f->err;
+	last_trap.eip = f->eip;
+	last_trap.cr2 = lguest_data.cr2;
+	if (resume_eip) {
+		f->eip = resume_eip;
+		resume_eip = 0;
+	} else if (f->vector != 3 && f->vector != 4) {
+		printf("not ok - unexpected trap %u, error 0x%x at eip 0x%x\n",
+		       f->vector, f->err, f->eip);
+		failures++;
+		finish();
+	}
+}
+
+static u32 rng = 2463534242u;
+
+void srand32(u32 seed)
+{
+	rng = seed ? seed : 1;
+}
+
+u32 rand32(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng;
+}

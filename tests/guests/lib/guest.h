@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A tiny freestanding lguest guest's runtime, written against
+ * docs/ABI.md and lguest_abi.h alone.
+ */
+#ifndef GUEST_H
+#define GUEST_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <lguest_abi.h>
+
+typedef uint32_t u32;
+typedef uint64_t u64;
+
+/* What the host gave us at boot (start.S). */
+extern u32 boot_eax, boot_ebx, boot_ecx, boot_edx, boot_esi;
+extern struct lguest_data lguest_data;
+
+static inline u32 hcall(u32 call, u32 a1, u32 a2, u32 a3, u32 a4)
+{
+	asm volatile("int $0x1f"
+		     : "+a" (call)
+		     : "b" (a1), "c" (a2), "d" (a3), "S" (a4)
+		     : "memory");
+	return call;
+}
+
+static inline u64 rdtsc(void)
+{
+	u32 lo, hi;
+
+	asm volatile("rdtsc" : "=a" (lo), "=d" (hi));
+	return ((u64)hi << 32) | lo;
+}
+
+static inline u32 read_eflags(void)
+{
+	u32 f;
+
+	asm volatile("pushfl; popl %0" : "=r" (f));
+	return f;
+}
+
+/* Console */
+void puts(const char *s);
+void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+extern int failures;
+
+/* Power off with a reason; never returns. */
+void __attribute__((noreturn)) poweroff(const char *reason);
+/* Ends the test: "PASS" or "FAIL" and power off. */
+void __attribute__((noreturn)) finish(void);
+
+/* Traps: a frame as our entry stubs (traps.S) leave it. */
+struct frame {
+	u32 edi, esi, ebp, esp0, ebx, edx, ecx, eax;
+	u32 vector, err;
+	u32 eip, cs, eflags;
+};
+
+/* Install our stub for vector as a ring-1 interrupt gate. */
+void set_trap(unsigned int vector);
+void set_all_traps(void);
+u32 idt_gate_lo(u32 handler);
+u32 idt_gate_hi(u32 handler);
+
+/* The last trap the handler saw. */
+struct trap_record {
+	u32 count, vector, err, eip, cr2;
+};
+extern volatile struct trap_record last_trap;
+/*
+ * Where the handler resumes after a fault: set by EXPECT_TRAP just before
+ * the faulting instruction, so the handler need not decode it.
+ */
+extern volatile u32 resume_eip;
+#define EXPECT_TRAP(insn) \
+	asm volatile("movl $1f, resume_eip\n\t" insn "\n1:" \
+		     ::: "memory", "eax", "ecx", "edx", "cc")
+
+/* A small deterministic PRNG. */
+u32 rand32(void);
+void srand32(u32 seed);
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif
