@@ -46,7 +46,10 @@ test: all
 run: all
 	@scripts/run.sh
 
+bench: all
+	@scripts/bench.sh
+
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps modules launcher tools guest guests test run clean
+.PHONY: all deps modules launcher tools guest guests test run bench clean

@@ -3,7 +3,7 @@
 # pinned tree, --no-tree -f, must find nothing in module/ and switcher/.
 . "$(dirname "$0")/lib/rig.sh"
 cd "$RIG_TOP" || exit 1
-files=$(ls module/*.c module/*.h switcher/*.S switcher/*.c 2>/dev/null)
+files=$(ls module/*.c module/*.h module/*.S switcher/*.S switcher/*.h 2>/dev/null)
 n=0
 for f in $files; do
 	n=$((n + 1))

@@ -2,4 +2,4 @@
 # The tiny test guests under lg.ko on the stock 686-pae host (PTI, SMEP,
 # SMAP, UMIP and NX on).
 . "$(dirname "$0")/lib/e2e.sh"
-e2e_run 686-pae guests.sh 600
+RIG_SMP=2 e2e_run 686-pae guests.sh 600

@@ -34,6 +34,30 @@ guest hello 0 "hello from a guest in ring 1" "hello: prints and powers off, laun
 guest ring 0 "GUEST: PASS" "ring: runs in ring 1, cli/sti cannot touch the real IF"
 guest traps 0 "GUEST: PASS" "traps: exceptions reach the guest's handlers with vector, error code, cr2"
 
+guest restart 2 "lguest: guest asked to restart: restart please" \
+	"restart: the launcher exits 2 when the guest asks to restart"
+
+# stop NAME: a guest that never stops must still die with its launcher.
+stop() {
+	$L $MEM $G/$1 >/tmp/stop.out 2>&1 &
+	p=$!
+	sleep 2
+	kill -TERM $p
+	(sleep 10; kill -KILL $p 2>/dev/null) &
+	w=$!
+	wait $p
+	rc=$?
+	kill $w 2>/dev/null
+	if [ $rc = 143 ]; then
+		ok "$1: SIGTERM stops the launcher promptly"
+	else
+		nok "$1: SIGTERM stops the launcher promptly (exit $rc)"
+		diag </tmp/stop.out
+	fi
+}
+stop spin
+stop halt
+
 # Every hostile guest is killed with its reason, and the next one runs.
 hostile() {
 	guest "hostile-$1" 3 "lguest: guest killed: $2" "hostile $1: killed ($2)"
@@ -72,6 +96,37 @@ else
 	cat /tmp/par*.out | diag
 fi
 
+# Host interrupts and NMIs that arrive while a guest runs reach the
+# host's own handlers: the local timer keeps ticking on the guest's CPU,
+# and an NMI backtrace request is answered from inside the guest's run.
+if [ "$(grep -c ^processor /proc/cpuinfo)" -ge 2 ]; then
+	taskset 1 $L $MEM $G/spin >/tmp/spin.out 2>&1 &
+	p=$!
+	sleep 1
+	t0=$(awk '/LOC:/ {print $2}' /proc/interrupts)
+	sleep 2
+	t1=$(awk '/LOC:/ {print $2}' /proc/interrupts)
+	dmesg -c >/dev/null
+	taskset 2 sh -c 'echo l >/proc/sysrq-trigger'
+	sleep 1
+	kill -TERM $p
+	wait $p
+	echo "# CPU0 local timer interrupts during 2 s of guest: $t0 -> $t1" >"$RES"
+	if [ $((t1 - t0)) -ge 200 ]; then
+		ok "timer interrupts reach the host while a guest runs ($((t1 - t0)) in 2 s)"
+	else
+		nok "timer interrupts reach the host while a guest runs ($((t1 - t0)) in 2 s)"
+	fi
+	if dmesg | grep -A40 "NMI backtrace for cpu 0" | grep -q "lg_run_guest_once"; then
+		ok "an NMI to the guest's CPU is handled by the host, from the guest's run"
+	else
+		nok "an NMI to the guest's CPU is handled by the host, from the guest's run"
+		dmesg | grep -A15 "NMI backtrace" | diag 30
+	fi
+else
+	nok "the interrupt tests need an SMP host (-smp 2)"
+fi
+
 # Speed: the guest's loop against the same loop run natively, same boot.
 g=$(timeout 120 $L $MEM $G/speed 2>&1 | sed -n 's/.*took \([0-9]*\) cycles.*/\1/p')
 n=$(/speedloop | sed -n 's/.*took \([0-9]*\) cycles.*/\1/p')
@@ -80,6 +135,15 @@ if [ -n "$g" ] && [ -n "$n" ] && [ "$n" -gt 0 ] && [ $((g * 2)) -le $((n * 3)) ]
 	ok "speed: guest loop within 1.5x of native (guest $g, native $n cycles)"
 else
 	nok "speed: guest loop within 1.5x of native (guest '$g', native '$n' cycles)"
+fi
+
+out=$(/lguest-wrongabi $MEM $G/hello 2>&1)
+rc=$?
+if [ $rc = 1 ] && printf '%s\n' "$out" | grep -qF "lg.ko speaks a different ABI than this launcher (ABI 9999)"; then
+	ok "ABI mismatch: INITIALIZE refused, the launcher says so"
+else
+	nok "ABI mismatch: INITIALIZE refused, the launcher says so (exit $rc)"
+	printf '%s\n' "$out" | diag
 fi
 
 poke=$(/devpoke 2>&1)

@@ -3,7 +3,7 @@
 # the guest vmlinux and tests/e2e/TEST, run TEST there, and print TAP: the
 # test's own results, then the rig's checks of the boot itself.
 # shellcheck shell=sh
-. "$(dirname "$0")/lib/rig.sh"
+. "${RIG_TOP:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib/rig.sh"
 
 e2e_run() {
 	flavour=$1 test=$2 tmo=${3:-180}
@@ -28,7 +28,7 @@ e2e_run() {
 		mkdir -p "$root/guests"
 		find "$RIG_BUILD/guests" -maxdepth 1 -type f ! -name '*.o' -exec cp {} "$root/guests/" \;
 	fi
-	cp "$RIG_BUILD/tools/speedloop" "$root/"
+	cp "$RIG_BUILD/tools/speedloop" "$RIG_BUILD/launcher/lguest-wrongabi" "$root/"
 	# Any 64-bit ELF will do for the wrong-class check: this machine's own.
 	cp /bin/true "$root/tests/elf64"
 	rig_initramfs "$root" "$dir/initrd.gz"
