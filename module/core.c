@@ -379,6 +379,7 @@ static void __init lg_check_layout(void)
 	BUILD_BUG_ON(offsetof(struct lg_state_page, nmi_pending) !=
 		     SW_NMI_PENDING);
 	BUILD_BUG_ON(offsetof(struct lg_state_page, fault) != SW_FAULT);
+	BUILD_BUG_ON(offsetof(struct lg_state_page, host_ldt) != SW_HOST_LDT);
 	BUILD_BUG_ON(offsetof(struct lg_state_page, host_gdt) != SW_HOST_GDT);
 	BUILD_BUG_ON(offsetof(struct lg_state_page, host_gdt_rw) !=
 		     SW_HOST_GDT_RW);

@@ -47,7 +47,7 @@ struct lg_regs_page {
 
 struct lg_state_page {
 	u32 host_cr3, host_cr4, host_sp, guest_cr3, cr4_clear;
-	u32 nmi_pending, fault, pad0;
+	u32 nmi_pending, fault, host_ldt;
 	struct lg_dtr host_gdt, host_gdt_rw, host_idt, guest_gdt, guest_idt;
 	u8 pad1[SW_GUEST_TSS - SW_GUEST_IDT - sizeof(struct lg_dtr)];
 	struct lg_tss tss;

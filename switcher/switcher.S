@@ -59,6 +59,10 @@ switch_to_guest:
 	movl	%edx, SW_STATE + SW_HOST_CR3(%eax)
 	movl	%cr4, %edx
 	movl	%edx, SW_STATE + SW_HOST_CR4(%eax)
+	/* The launcher's LDT, if it has one, is nothing the guest may use. */
+	sldt	SW_STATE + SW_HOST_LDT(%eax)
+	xorl	%edx, %edx
+	lldt	%dx
 
 	/*
 	 * Move to code and data selectors that mean the same in the host's
@@ -158,6 +162,7 @@ restore_host:
 	movl	$(SW_GDT_TSS << 3), %edx
 	ltr	%dx
 	lgdt	SW_STATE + SW_HOST_GDT + 2(%eax)
+	lldt	SW_STATE + SW_HOST_LDT(%eax)
 	/* The host's stack before its IDT: host handlers need a real stack. */
 	movl	SW_STATE + SW_HOST_SP(%eax), %esp
 	lidt	SW_STATE + SW_HOST_IDT + 2(%eax)
