@@ -15,6 +15,8 @@
 #include <linux/types.h>
 #include <linux/mutex.h>
 #include <linux/mm_types.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
 #include <lguest_abi.h>
 #include "../switcher/switcher.h"
 
@@ -103,6 +105,8 @@ struct lguest {
 	u32 ss1, esp1;			/* LHCALL_SET_STACK */
 	u32 lguest_data;		/* gpa, 0: not registered */
 	unsigned long cr2;		/* of the last page fault */
+
+	struct fpu_guest fpu;		/* the guest's own FPU and SIMD state */
 
 	struct lg_shadow shadow;
 	unsigned long pinned;		/* guest pages held by the shadow */

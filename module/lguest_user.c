@@ -43,9 +43,13 @@ static int lg_initialize(struct lguest *lg, const char __user *in, size_t size)
 
 	lg->mem_base = init.mem_base;
 	lg->mem_size = init.mem_size;
+	if (!fpu_alloc_guest_fpstate(&lg->fpu))
+		return -ENOMEM;
 	err = lg_shadow_init(lg);
-	if (err)
+	if (err) {
+		fpu_free_guest_fpstate(&lg->fpu);
 		return err;
+	}
 	lg_setup_guest_gdt(lg);
 
 	/* The boot protocol (lguest_abi.h, docs/ABI.md). */
@@ -105,14 +109,17 @@ static int lg_run(struct lguest *lg)
 			break;
 
 		/*
-		 * The guest may clobber FPU registers: keep the launcher's
-		 * own state safe in memory while it runs.
+		 * The guest's FPU state is this task's while read() runs
+		 * (lg_read swaps it in); after a context switch it must be
+		 * back in the registers before the guest sees them.
 		 */
-		kernel_fpu_begin();
+		preempt_disable();
+		if (test_thread_flag(TIF_NEED_FPU_LOAD))
+			switch_fpu_return();
 		local_irq_disable();
 		lg_run_guest_once(lg);
 		local_irq_enable();
-		kernel_fpu_end();
+		preempt_enable();
 
 		lg_handle_trap(lg);
 	}
@@ -135,7 +142,10 @@ static ssize_t lg_read(struct file *file, char __user *out, size_t size,
 	err = -EPERM;
 	if (current->mm != lg->mm)
 		goto out;
+	/* The launcher's FPU state goes aside, the guest's comes in. */
+	fpu_swap_kvm_fpstate(&lg->fpu, true);
 	err = lg_run(lg);
+	fpu_swap_kvm_fpstate(&lg->fpu, false);
 	if (err)
 		goto out;
 	len = sizeof(*lg->exit) + lg->exit->len;
@@ -174,6 +184,7 @@ static int lg_release(struct inode *inode, struct file *file)
 
 	if (lg->initialized) {
 		lg_shadow_free(lg);
+		fpu_free_guest_fpstate(&lg->fpu);
 		mmdrop(lg->mm);
 	}
 	kfree(lg->exit);

@@ -127,6 +127,62 @@ else
 	nok "the interrupt tests need an SMP host (-smp 2)"
 fi
 
+# FPU: two guests and a host program share CPU 0, each filling the x87
+# and SSE registers with its own pattern and checking it 10^4 times.
+taskset 1 $L $MEM $G/fpu >/tmp/fpu1.out 2>&1 &
+p1=$!
+taskset 1 $L $MEM $G/fpu >/tmp/fpu2.out 2>&1 &
+p2=$!
+taskset 1 /fpuloop >/tmp/fpu3.out 2>&1
+r3=$?
+wait $p1
+r1=$?
+wait $p2
+r2=$?
+if [ $r1$r2$r3 = 000 ] && grep -q "GUEST: PASS" /tmp/fpu1.out &&
+	grep -q "GUEST: PASS" /tmp/fpu2.out && grep -q "^ok - host" /tmp/fpu3.out; then
+	ok "fpu: two guests and the host keep their own x87/SSE state"
+else
+	nok "fpu: two guests and the host keep their own x87/SSE state (exits $r1 $r2 $r3)"
+	cat /tmp/fpu1.out /tmp/fpu2.out /tmp/fpu3.out | tr -d '\000' | grep -v '^$' | diag
+fi
+
+# Many: 8 guests of 32 MB at once, each touching all of its memory.
+pids=
+for i in 1 2 3 4 5 6 7 8; do
+	timeout 300 $L 32m $G/touch >/tmp/many$i.out 2>&1 &
+	pids="$pids $!"
+done
+fails=0
+for p in $pids; do wait $p || fails=$((fails + 1)); done
+if [ $fails = 0 ] && [ "$(cat /tmp/many*.out | grep -c 'GUEST: PASS')" = 8 ]; then
+	ok "8 guests of 32 MB at once each touch and verify all their memory"
+else
+	nok "8 guests of 32 MB at once ($fails failed)"
+	cat /tmp/many*.out | diag
+fi
+
+# 200 guest lifecycles: what they pinned all comes back.
+sync
+echo 3 >/proc/sys/vm/drop_caches
+free0=$(awk '/MemFree/ {print $2}' /proc/meminfo)
+fails=0
+i=0
+while [ $i -lt 200 ]; do
+	$L 4m $G/touch >/tmp/life.out 2>&1 || fails=$((fails + 1))
+	i=$((i + 1))
+done
+sync
+echo 3 >/proc/sys/vm/drop_caches
+free1=$(awk '/MemFree/ {print $2}' /proc/meminfo)
+echo "# MemFree before 200 lifecycles: $free0 kB, after: $free1 kB" >"$RES"
+if [ $fails = 0 ] && [ $((free0 - free1)) -le 1024 ] && [ $((free1 - free0)) -le 1024 ]; then
+	ok "200 guest lifecycles: all pass, free memory back within 1 MB"
+else
+	nok "200 guest lifecycles: $fails failed, free memory $free0 -> $free1 kB"
+	diag </tmp/life.out
+fi
+
 # Speed: the guest's loop against the same loop run natively, same boot.
 g=$(timeout 120 $L $MEM $G/speed 2>&1 | sed -n 's/.*took \([0-9]*\) cycles.*/\1/p')
 n=$(/speedloop | sed -n 's/.*took \([0-9]*\) cycles.*/\1/p')
