@@ -14,7 +14,7 @@
 
 #include <linux/types.h>
 
-#define LGUEST_ABI_VERSION	2
+#define LGUEST_ABI_VERSION	3
 
 /* The misc device the launcher drives, relative to /dev. */
 #define LGUEST_DEVICE_NAME	"lguest"
@@ -32,8 +32,19 @@
 #define LHCALL_CONSOLE_WRITE	3	/* ebx: gpa of bytes, ecx: count (<= LGUEST_CONSOLE_MAX) */
 #define LHCALL_LOAD_IDT_ENTRY	6	/* ebx: vector, ecx: low word, edx: high word */
 #define LHCALL_SET_STACK	7	/* ebx: ss, ecx: esp of the ring-1 stack for traps from ring 3 */
-#define LHCALL_HALT		10	/* sleep until an interrupt is due */
+#define LHCALL_SET_CLOCKEVENT	9	/* ebx: ns from now to raise irq 0; 0 cancels */
+#define LHCALL_HALT		10	/* sleep until an interrupt is pending */
 #define LHCALL_LOAD_GDT_ENTRY	18	/* ebx: index, ecx: low word, edx: high word */
+#define LHCALL_SEND_INTERRUPTS	19	/* nothing: deliver pending interrupts now */
+
+/*
+ * Virtual interrupts: irq n (n < LGUEST_IRQS) arrives at IDT vector
+ * LGUEST_IRQ_BASE + n, through an interrupt gate, when the guest's
+ * virtual interrupt flag (lguest_data.irq_enabled) is on.  irq 0 is the
+ * clock event; the launcher raises the others.
+ */
+#define LGUEST_IRQS		32
+#define LGUEST_IRQ_BASE		32
 
 #define LGUEST_SHUTDOWN_POWEROFF	0
 #define LGUEST_SHUTDOWN_RESTART		1
@@ -75,7 +86,10 @@
  * page boundary.
  */
 struct lguest_data {
-	/* Guest -> host.  Reserved for the virtual interrupt flag. */
+	/*
+	 * Guest: X86_EFLAGS_IF (0x200) while its virtual interrupts are on.
+	 * The host clears it when it delivers through an interrupt gate.
+	 */
 	__u32 irq_enabled;
 	/* Host -> guest: the faulting address of the last page fault. */
 	__u32 cr2;
@@ -83,7 +97,18 @@ struct lguest_data {
 	__u32 reserve_mem;	/* bytes at the top of the address space to avoid */
 	__u32 switcher_base;	/* == 4G - reserve_mem */
 	__u32 tsc_khz;		/* TSC frequency, 0 if unknown */
-	__u32 reserved[11];	/* zero; for later ABI versions */
+	/*
+	 * Host: non-zero while an interrupt waits for the guest.  A guest
+	 * turning irq_enabled on should then make a hypercall (any, e.g.
+	 * LHCALL_SEND_INTERRUPTS) to take it.
+	 */
+	__u32 irq_pending;
+	__u32 blocked_interrupts;	/* guest: bit n set holds irq n back */
+	/* Guest: no interrupt is delivered while eip is in [start, end). */
+	__u32 noirq_start, noirq_end;
+	/* Host -> guest, at LHCALL_LGUEST_INIT: the time of day. */
+	__u32 wallclock_sec, wallclock_nsec;
+	__u32 reserved[5];	/* zero; for later ABI versions */
 };
 
 /*
@@ -93,6 +118,7 @@ struct lguest_data {
  */
 enum lguest_req {
 	LHREQ_INITIALIZE = 0,	/* struct lguest_init */
+	LHREQ_IRQ = 1,		/* then a __u32 irq (< LGUEST_IRQS) to raise */
 };
 
 struct lguest_init {

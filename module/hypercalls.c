@@ -8,6 +8,7 @@
 #include <linux/kernel.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/timekeeping.h>
 #include <asm/tsc.h>
 #include "lg.h"
 
@@ -18,6 +19,11 @@ static void lg_init_data(struct lguest *lg, u32 gpa)
 		.switcher_base = lg_switcher_base,
 		.tsc_khz = tsc_khz,
 	};
+	struct timespec64 now;
+
+	ktime_get_real_ts64(&now);
+	data.wallclock_sec = now.tv_sec;
+	data.wallclock_nsec = now.tv_nsec;
 
 	if (lg->lguest_data) {
 		lg_kill(lg, "LHCALL_LGUEST_INIT called twice");
@@ -91,13 +97,10 @@ static void lg_set_stack(struct lguest *lg, u32 ss, u32 esp)
 	lg->esp1 = esp;
 }
 
-/* Nothing can interrupt a guest yet but a signal to its launcher. */
+/* The run loop (lguest_user.c) sleeps until an interrupt is due. */
 static void lg_halt(struct lguest *lg)
 {
-	set_current_state(TASK_INTERRUPTIBLE);
-	if (!signal_pending(current))
-		schedule();
-	__set_current_state(TASK_RUNNING);
+	lg->halted = true;
 }
 
 void lg_do_hypercall(struct lguest *lg)
@@ -127,6 +130,11 @@ void lg_do_hypercall(struct lguest *lg)
 		break;
 	case LHCALL_HALT:
 		lg_halt(lg);
+		break;
+	case LHCALL_SET_CLOCKEVENT:
+		lg_set_clockevent(lg, r->ebx);
+		break;
+	case LHCALL_SEND_INTERRUPTS:
 		break;
 	default:
 		lg_kill(lg, "unknown hypercall %u", call);

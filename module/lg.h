@@ -15,6 +15,7 @@
 #include <linux/types.h>
 #include <linux/mutex.h>
 #include <linux/mm_types.h>
+#include <linux/hrtimer.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 #include <lguest_abi.h>
@@ -108,6 +109,12 @@ struct lguest {
 
 	struct fpu_guest fpu;		/* the guest's own FPU and SIMD state */
 
+	/* Virtual interrupts (interrupts.c). */
+	struct task_struct *tsk;	/* the launcher task that runs us */
+	unsigned long irqs_pending;	/* bit n: irq n is raised */
+	struct hrtimer hrt;		/* the clock event: irq 0 */
+	bool halted;
+
 	struct lg_shadow shadow;
 	unsigned long pinned;		/* guest pages held by the shadow */
 
@@ -141,6 +148,15 @@ __printf(2, 3) void lg_kill(struct lguest *lg, const char *fmt, ...);
 bool lg_read_guest(struct lguest *lg, u32 gpa, void *buf, size_t len);
 bool lg_write_guest(struct lguest *lg, u32 gpa, const void *buf, size_t len);
 bool lg_deliver_trap(struct lguest *lg, unsigned int vector, bool has_err);
+
+/* interrupts.c */
+void lg_irq_init(struct lguest *lg);
+void lg_irq_exit(struct lguest *lg);
+void lg_raise_irq(struct lguest *lg, unsigned int irq);
+void lg_set_clockevent(struct lguest *lg, u32 delta_ns);
+bool lg_irq_due(struct lguest *lg);
+void lg_maybe_deliver_irq(struct lguest *lg);
+u32 lg_guest_eflags(struct lguest *lg, bool clear_if);
 
 /* hypercalls.c */
 void lg_do_hypercall(struct lguest *lg);

@@ -16,6 +16,7 @@
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/fpu/api.h>
@@ -70,7 +71,25 @@ static int lg_initialize(struct lguest *lg, const char __user *in, size_t size)
 
 	mmgrab(current->mm);
 	lg->mm = current->mm;
+	get_task_struct(current);
+	lg->tsk = current;
+	lg_irq_init(lg);
 	lg->initialized = true;
+	return 0;
+}
+
+static int lg_irq_request(struct lguest *lg, const char __user *in,
+			  size_t size)
+{
+	u32 req[2];
+
+	if (size != sizeof(req) || !lg->initialized)
+		return -EINVAL;
+	if (copy_from_user(req, in, sizeof(req)))
+		return -EFAULT;
+	if (req[1] >= LGUEST_IRQS)
+		return -EINVAL;
+	lg_raise_irq(lg, req[1]);
 	return 0;
 }
 
@@ -91,6 +110,9 @@ static ssize_t lg_write(struct file *file, const char __user *in,
 	case LHREQ_INITIALIZE:
 		err = lg_initialize(lg, in, size);
 		break;
+	case LHREQ_IRQ:
+		err = lg_irq_request(lg, in, size);
+		break;
 	default:
 		err = -EINVAL;
 	}
@@ -105,7 +127,19 @@ static int lg_run(struct lguest *lg)
 		if (signal_pending(current))
 			return -EINTR;
 		cond_resched();
-		if (!lg_fixup_regs(lg))
+
+		/* A halted guest sleeps until an interrupt is due for it. */
+		if (lg->halted) {
+			set_current_state(TASK_INTERRUPTIBLE);
+			if (!lg_irq_due(lg)) {
+				schedule();
+				continue;
+			}
+			__set_current_state(TASK_RUNNING);
+			lg->halted = false;
+		}
+		lg_maybe_deliver_irq(lg);
+		if (lg->exit_ready || !lg_fixup_regs(lg))
 			break;
 
 		/*
@@ -142,6 +176,12 @@ static ssize_t lg_read(struct file *file, char __user *out, size_t size,
 	err = -EPERM;
 	if (current->mm != lg->mm)
 		goto out;
+	/* Interrupts for the guest wake whichever thread runs it. */
+	if (lg->tsk != current) {
+		put_task_struct(lg->tsk);
+		get_task_struct(current);
+		lg->tsk = current;
+	}
 	/* The launcher's FPU state goes aside, the guest's comes in. */
 	fpu_swap_kvm_fpstate(&lg->fpu, true);
 	err = lg_run(lg);
@@ -183,6 +223,8 @@ static int lg_release(struct inode *inode, struct file *file)
 	struct lguest *lg = file->private_data;
 
 	if (lg->initialized) {
+		lg_irq_exit(lg);
+		put_task_struct(lg->tsk);
 		lg_shadow_free(lg);
 		fpu_free_guest_fpstate(&lg->fpu);
 		mmdrop(lg->mm);

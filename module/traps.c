@@ -81,7 +81,8 @@ bool lg_deliver_trap(struct lguest *lg, unsigned int vector, bool has_err)
 		frame[n++] = r->errcode;
 	frame[n++] = r->eip;
 	frame[n++] = r->cs;
-	frame[n++] = r->eflags;
+	/* An interrupt gate (type 0xE) turns the virtual interrupts off. */
+	frame[n++] = lg_guest_eflags(lg, ((gate >> 40) & 0xf) == 0xE);
 	if ((r->cs & 3) == 3) {
 		if (!lg->ss1) {
 			lg_kill(lg, "trap %u from ring 3, but no kernel stack was set (LHCALL_SET_STACK)",

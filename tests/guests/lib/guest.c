@@ -141,8 +141,27 @@ void set_all_traps(void)
 			set_trap(v);
 }
 
+extern char noirq_start[], noirq_end[];
+
+void lg_init(void)
+{
+	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0, 0);
+	lguest_data.noirq_start = (u32)noirq_start;
+	lguest_data.noirq_end = (u32)noirq_end;
+}
+
+void __attribute__((weak)) irq_handler(unsigned int irq)
+{
+	printf("not ok - unexpected interrupt %u\n", irq);
+	failures++;
+}
+
 void trap_dispatch(struct frame *f)
 {
+	if (f->vector >= LGUEST_IRQ_BASE && f->vector < LGUEST_IRQ_BASE + LGUEST_IRQS) {
+		irq_handler(f->vector - LGUEST_IRQ_BASE);
+		return;
+	}
 	last_trap.count++;
 	last_trap.vector = f->vector;
 	last_trap.err = f->err;
@@ -157,6 +176,14 @@ void trap_dispatch(struct frame *f)
 		failures++;
 		finish();
 	}
+}
+
+void spin_ms(u32 ms)
+{
+	u64 end = rdtsc() + (u64)ms * lguest_data.tsc_khz;
+
+	while (rdtsc() < end)
+		hcall(LHCALL_SEND_INTERRUPTS, 0, 0, 0, 0);
 }
 
 static u32 rng = 2463534242u;

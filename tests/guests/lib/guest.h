@@ -80,6 +80,26 @@ extern volatile u32 resume_eip;
 	asm volatile("movl $1f, resume_eip\n\t" insn "\n1:" \
 		     ::: "memory", "eax", "ecx", "edx", "cc")
 
+/* LHCALL_LGUEST_INIT, with our no-interrupt window (traps.S) registered. */
+void lg_init(void);
+/* Our handler for irq n (vector LGUEST_IRQ_BASE + n); set_trap() it. */
+void irq_handler(unsigned int irq);
+
+static inline void irqs_on(void)
+{
+	lguest_data.irq_enabled = 0x200;
+	if (lguest_data.irq_pending)
+		hcall(LHCALL_SEND_INTERRUPTS, 0, 0, 0, 0);
+}
+
+static inline void irqs_off(void)
+{
+	lguest_data.irq_enabled = 0;
+}
+
+/* Busy-wait ms milliseconds by the TSC, making exits to the host. */
+void spin_ms(u32 ms);
+
 /* A small deterministic PRNG. */
 u32 rand32(void);
 void srand32(u32 seed);

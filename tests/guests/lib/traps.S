@@ -21,6 +21,11 @@ trap_stubs:
 	.set	v, v + 1
 	.endr
 
+/*
+ * The host pushed eflags with our virtual interrupt flag in it (and turned
+ * the flag off for an interrupt gate): turn it back on if it was, right
+ * before the iret, inside the window where the host delivers nothing.
+ */
 trap_common:
 	pushal
 	pushl	%esp
@@ -28,4 +33,11 @@ trap_common:
 	addl	$4, %esp
 	popal
 	addl	$8, %esp
+	testl	$0x200, 8(%esp)
+	jz	noirq_start
+	movl	$0x200, lguest_data
+	.globl	noirq_start
+	.globl	noirq_end
+noirq_start:
 	iret
+noirq_end:

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Virtual interrupts.
+ *
+ * The guest cannot turn the real interrupt flag off, so it has a virtual
+ * one, lguest_data.irq_enabled, which it flips with plain memory writes.
+ * Interrupts for it (the clock event is irq 0, the launcher raises the
+ * others with LHREQ_IRQ) are bits in irqs_pending; just before each entry
+ * into the guest we deliver the lowest one that is not blocked, if the
+ * guest's flag is on and it is not inside its "no interrupts" window, the
+ * way the CPU would through an interrupt gate: the flag goes off.
+ */
+#include <linux/hrtimer.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/uaccess.h>
+#include <asm/processor-flags.h>
+#include "lg.h"
+
+#define LD(field) offsetof(struct lguest_data, field)
+
+static bool lg_read_data(struct lguest *lg, size_t off, u32 *val)
+{
+	return lg->lguest_data && lg_read_guest(lg, lg->lguest_data + off, val, 4);
+}
+
+static void lg_write_data(struct lguest *lg, size_t off, u32 val)
+{
+	if (lg->lguest_data)
+		lg_write_guest(lg, lg->lguest_data + off, &val, 4);
+}
+
+/*
+ * Make the launcher's task notice: wake it if it sleeps in a halt, and
+ * pull it out of the guest if it runs on another CPU.
+ */
+static void lg_kick(struct lguest *lg)
+{
+	wake_up_process(lg->tsk);
+	kick_process(lg->tsk);
+}
+
+void lg_raise_irq(struct lguest *lg, unsigned int irq)
+{
+	set_bit(irq, &lg->irqs_pending);
+	lg_kick(lg);
+}
+
+static enum hrtimer_restart lg_clockevent(struct hrtimer *timer)
+{
+	struct lguest *lg = container_of(timer, struct lguest, hrt);
+
+	lg_raise_irq(lg, 0);
+	return HRTIMER_NORESTART;
+}
+
+void lg_irq_init(struct lguest *lg)
+{
+	hrtimer_init(&lg->hrt, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	lg->hrt.function = lg_clockevent;
+}
+
+void lg_irq_exit(struct lguest *lg)
+{
+	hrtimer_cancel(&lg->hrt);
+}
+
+void lg_set_clockevent(struct lguest *lg, u32 delta_ns)
+{
+	if (!delta_ns) {
+		hrtimer_cancel(&lg->hrt);
+		return;
+	}
+	hrtimer_start(&lg->hrt, ns_to_ktime(delta_ns), HRTIMER_MODE_REL);
+}
+
+/* The interrupts the guest has not blocked. */
+static unsigned long lg_unblocked(struct lguest *lg)
+{
+	u32 blocked = 0;
+
+	lg_read_data(lg, LD(blocked_interrupts), &blocked);
+	return READ_ONCE(lg->irqs_pending) & ~(unsigned long)blocked;
+}
+
+/* Is there something to wake a halted guest for? */
+bool lg_irq_due(struct lguest *lg)
+{
+	return lg_unblocked(lg) != 0;
+}
+
+/*
+ * The eflags the guest sees: the real ones with its virtual interrupt
+ * flag in place of the real one (always on).  Delivering through an
+ * interrupt gate turns its flag off.
+ */
+u32 lg_guest_eflags(struct lguest *lg, bool clear_if)
+{
+	u32 flags = lg->regs.eflags & ~X86_EFLAGS_IF, enabled = 0;
+
+	if (lg_read_data(lg, LD(irq_enabled), &enabled))
+		flags |= enabled & X86_EFLAGS_IF;
+	if (clear_if)
+		lg_write_data(lg, LD(irq_enabled), 0);
+	return flags;
+}
+
+void lg_maybe_deliver_irq(struct lguest *lg)
+{
+	unsigned long pending = lg_unblocked(lg);
+	u32 enabled = 0, start = 0, end = 0;
+	unsigned int irq;
+
+	if (!pending) {
+		if (lg->lguest_data)
+			lg_write_data(lg, LD(irq_pending), 0);
+		return;
+	}
+	lg_write_data(lg, LD(irq_pending), 1);
+	if (!lg_read_data(lg, LD(irq_enabled), &enabled) ||
+	    !(enabled & X86_EFLAGS_IF))
+		return;
+	lg_read_data(lg, LD(noirq_start), &start);
+	lg_read_data(lg, LD(noirq_end), &end);
+	if (lg->regs.eip >= start && lg->regs.eip < end)
+		return;
+
+	irq = __ffs(pending);
+	clear_bit(irq, &lg->irqs_pending);
+	if (!lg->idt[LGUEST_IRQ_BASE + irq]) {
+		lg_kill(lg, "interrupt %u arrived with interrupts on, but there is no IDT entry for vector %u",
+			irq, LGUEST_IRQ_BASE + irq);
+		return;
+	}
+	lg_deliver_trap(lg, LGUEST_IRQ_BASE + irq, false);
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * irqlaunch MEM_MB GUEST IRQ PERIOD_MS: a bare-bones launcher for the irq
+ * test guest.  It runs GUEST like lguest does, while a second thread
+ * raises IRQ with LHREQ_IRQ every PERIOD_MS milliseconds.  Exits 0 when
+ * the guest powers off, 3 when it is killed.
+ */
+#include "elfload.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <lguest_abi.h>
+
+static int lfd;
+static uint32_t irq, period_ms;
+
+static void *raiser(void *unused)
+{
+	struct timespec ts = { 0, (long)period_ms * 1000000L };
+	uint32_t req[2] = { LHREQ_IRQ, 0 };
+
+	(void)unused;
+	req[1] = irq;
+	for (;;) {
+		if (write(lfd, req, sizeof(req)) != sizeof(req)) {
+			perror("irqlaunch: LHREQ_IRQ");
+			exit(1);
+		}
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+int main(int argc, char *argv[])
+{
+	static union {
+		struct lguest_exit e;
+		char buf[LGUEST_EXIT_MAX];
+	} u;
+	struct lguest_init init = { .req = LHREQ_INITIALIZE,
+				    .abi_version = LGUEST_ABI_VERSION };
+	struct lg_image img;
+	char err[256];
+	uint64_t mem;
+	uint8_t *ram;
+	pthread_t t;
+	int fd;
+
+	if (argc != 5) {
+		fprintf(stderr, "usage: irqlaunch MEM_MB GUEST IRQ PERIOD_MS\n");
+		return 1;
+	}
+	mem = strtoull(argv[1], NULL, 10) << 20;
+	irq = (uint32_t)atoi(argv[3]);
+	period_ms = (uint32_t)atoi(argv[4]);
+	if (elf_check_file(argv[2], mem, &img, err, sizeof(err))) {
+		fprintf(stderr, "irqlaunch: %s\n", err);
+		return 1;
+	}
+	ram = mmap(NULL, mem, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	fd = open(argv[2], O_RDONLY);
+	if (ram == MAP_FAILED || fd < 0)
+		return 1;
+	for (unsigned int i = 0; i < img.nseg; i++)
+		if (pread(fd, ram + img.seg[i].paddr, img.seg[i].filesz,
+			  img.seg[i].offset) != (ssize_t)img.seg[i].filesz)
+			return 1;
+	lfd = open("/dev/lguest", O_RDWR);
+	init.mem_base = (uint32_t)(uintptr_t)ram;
+	init.mem_size = (uint32_t)mem;
+	init.entry = img.entry;
+	if (lfd < 0 || write(lfd, &init, sizeof(init)) != sizeof(init)) {
+		perror("irqlaunch: /dev/lguest");
+		return 1;
+	}
+	pthread_create(&t, NULL, raiser, NULL);
+	for (;;) {
+		ssize_t r = read(lfd, u.buf, sizeof(u.buf));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < (ssize_t)sizeof(u.e))
+			return 1;
+		if (u.e.reason == LGUEST_EXIT_CONSOLE) {
+			fwrite(u.e.data, 1, u.e.len, stdout);
+			fflush(stdout);
+		} else if (u.e.reason == LGUEST_EXIT_SHUTDOWN) {
+			return 0;
+		} else {
+			printf("irqlaunch: guest killed: %.*s\n", (int)u.e.len, u.e.data);
+			return 3;
+		}
+	}
+}
