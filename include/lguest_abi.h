@@ -14,7 +14,7 @@
 
 #include <linux/types.h>
 
-#define LGUEST_ABI_VERSION	3
+#define LGUEST_ABI_VERSION	4
 
 /* The misc device the launcher drives, relative to /dev. */
 #define LGUEST_DEVICE_NAME	"lguest"
@@ -30,10 +30,15 @@
 #define LHCALL_LGUEST_INIT	1	/* ebx: guest-physical &lguest_data */
 #define LHCALL_SHUTDOWN		2	/* ebx: gpa of reason (NUL-terminated), ecx: LGUEST_SHUTDOWN_* */
 #define LHCALL_CONSOLE_WRITE	3	/* ebx: gpa of bytes, ecx: count (<= LGUEST_CONSOLE_MAX) */
+#define LHCALL_NEW_PGTABLE	4	/* ebx: gpa of the top-level page table to run on */
+#define LHCALL_FLUSH_TLB	5	/* ebx: 0 this address space, 1 all of them */
 #define LHCALL_LOAD_IDT_ENTRY	6	/* ebx: vector, ecx: low word, edx: high word */
 #define LHCALL_SET_STACK	7	/* ebx: ss, ecx: esp of the ring-1 stack for traps from ring 3 */
 #define LHCALL_SET_CLOCKEVENT	9	/* ebx: ns from now to raise irq 0; 0 cancels */
 #define LHCALL_HALT		10	/* sleep until an interrupt is pending */
+#define LHCALL_SET_PMD		13	/* ebx: gpa of top level, ecx: vaddr */
+#define LHCALL_SET_PTE		14	/* ebx: gpa of top level, ecx: vaddr */
+#define LHCALL_SET_PGD		15	/* ebx: gpa of top level, ecx: vaddr */
 #define LHCALL_LOAD_GDT_ENTRY	18	/* ebx: index, ecx: low word, edx: high word */
 #define LHCALL_SEND_INTERRUPTS	19	/* nothing: deliver pending interrupts now */
 
@@ -108,7 +113,9 @@ struct lguest_data {
 	__u32 noirq_start, noirq_end;
 	/* Host -> guest, at LHCALL_LGUEST_INIT: the time of day. */
 	__u32 wallclock_sec, wallclock_nsec;
-	__u32 reserved[5];	/* zero; for later ABI versions */
+	/* Host -> guest: 1 if page tables are PAE (3 levels), 0 if 2 levels. */
+	__u32 pae;
+	__u32 reserved[4];	/* zero; for later ABI versions */
 };
 
 /*

@@ -192,7 +192,7 @@ static void lg_switcher_exit(void)
 	lg_free_pages(lg_text_pages, lg_switcher_text_pages);
 }
 
-static void lg_flush_tlb(void *unused)
+static void lg_flush_host_tlb(void *unused)
 {
 	__flush_tlb_all();
 }
@@ -212,7 +212,7 @@ static int lg_make_executable(unsigned long addr, unsigned int n)
 			return -EINVAL;
 		set_pte(pte, pte_clear_flags(*pte, _PAGE_NX));
 	}
-	on_each_cpu(lg_flush_tlb, NULL, 1);
+	on_each_cpu(lg_flush_host_tlb, NULL, 1);
 	return 0;
 }
 
@@ -318,7 +318,7 @@ void lg_run_guest_once(struct lguest *lg)
 	u32 fault;
 	void *clobber;
 
-	if (lg->shadow.mapped_cpu != cpu)
+	if (!lg_switcher_mapped(lg, cpu))
 		lg_shadow_map_switcher(lg, cpu);
 	p->regs.regs = lg->regs;
 	for (i = 0; i < LGUEST_GDT_ENTRIES; i++)

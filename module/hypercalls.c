@@ -18,6 +18,7 @@ static void lg_init_data(struct lguest *lg, u32 gpa)
 		.reserve_mem = 0 - lg_switcher_base,
 		.switcher_base = lg_switcher_base,
 		.tsc_khz = tsc_khz,
+		.pae = IS_ENABLED(CONFIG_X86_PAE),
 	};
 	struct timespec64 now;
 
@@ -135,6 +136,19 @@ void lg_do_hypercall(struct lguest *lg)
 		lg_set_clockevent(lg, r->ebx);
 		break;
 	case LHCALL_SEND_INTERRUPTS:
+		break;
+	case LHCALL_NEW_PGTABLE:
+		lg_new_pgtable(lg, r->ebx);
+		break;
+	case LHCALL_FLUSH_TLB:
+		lg_flush_tlb(lg, r->ebx);
+		break;
+	case LHCALL_SET_PTE:
+		lg_set_entry(lg, r->ebx, r->ecx, false);
+		break;
+	case LHCALL_SET_PMD:
+	case LHCALL_SET_PGD:
+		lg_set_entry(lg, r->ebx, r->ecx, true);
 		break;
 	default:
 		lg_kill(lg, "unknown hypercall %u", call);

@@ -84,12 +84,23 @@ typedef u32 lg_pte_t;
 #define LG_PTE_ENTRIES	1024
 #endif
 
-struct lg_shadow {
+/* One shadow: of a guest page table, or of the boot identity map. */
+struct lg_pgdir {
+	u32 gpgdir;			/* gpa of the guest's top level */
 	lg_pte_t *top;			/* page directory, or PDPT with PAE */
 #ifdef CONFIG_X86_PAE
 	lg_pte_t *mid[LG_TOP_ENTRIES];	/* page directories */
 #endif
 	int mapped_cpu;			/* whose Switcher pages are mapped */
+};
+
+#define LG_PGDIRS	4		/* shadows kept for quick switches */
+#define LG_IDENTITY	0xffffffffu	/* gpgdir of the boot identity map */
+
+struct lg_shadow {
+	struct lg_pgdir dirs[LG_PGDIRS];
+	unsigned int cur;		/* the one in use */
+	unsigned int victim;		/* the next to recycle */
 };
 
 /* One guest: one open /dev/lguest. */
@@ -173,7 +184,12 @@ u32 lg_segment_base(struct lguest *lg, u32 sel);
 int lg_shadow_init(struct lguest *lg);
 void lg_shadow_free(struct lguest *lg);
 void lg_shadow_map_switcher(struct lguest *lg, int cpu);
-int lg_demand_page(struct lguest *lg, u32 vaddr, u32 errcode);
+bool lg_switcher_mapped(struct lguest *lg, int cpu);
+int lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode);
 unsigned long lg_shadow_cr3(struct lguest *lg);
+void lg_new_pgtable(struct lguest *lg, u32 gpgdir);
+void lg_flush_tlb(struct lguest *lg, bool all);
+void lg_set_entry(struct lguest *lg, u32 gpgdir, u32 vaddr, bool upper);
+int lg_gva_to_gpa(struct lguest *lg, u32 vaddr, u32 *gpa);
 
 #endif

@@ -213,7 +213,6 @@ static int lg_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	}
 	mutex_init(&lg->lock);
-	lg->shadow.mapped_cpu = -1;
 	file->private_data = lg;
 	return 0;
 }

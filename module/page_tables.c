@@ -2,40 +2,56 @@
 /*
  * The guest's address space, as the CPU sees it while the guest runs.
  *
- * For now the guest has no page tables of its own: it runs on an identity
- * mapping of its RAM, which we fill in lazily, a page at a time, as it
- * faults.  Each page is pinned while a shadow entry maps it and unpinned
- * when the mapping goes.  The Switcher's pages are mapped at the address
- * the host uses: its code read-only, this CPU's regs page writable (the
- * CPU pushes trap frames there) and its state page read-only.
+ * The guest keeps its own page tables, in its own memory; the CPU never
+ * sees them.  It runs on shadow page tables we build from them, lazily:
+ * a page fault the guest did not cause itself is us not having copied an
+ * entry yet.  We walk the guest's tables, check the entry (it must lead to
+ * guest memory), set the accessed and dirty bits the guest would see from
+ * the hardware, pin the page and map it.  The guest tells us when it
+ * changes its tables (LHCALL_SET_PTE and friends, LHCALL_FLUSH_TLB) and we
+ * drop what we copied.  Until its first LHCALL_NEW_PGTABLE the guest runs
+ * on an identity mapping of its RAM, built the same lazy way.
  *
- * The format is the host's own (two levels, or three with PAE): we only
- * swap %cr3, never the paging mode.
+ * Every guest page is pinned while a shadow entry maps it and unpinned
+ * when the entry goes.  The Switcher's pages are mapped at the address the
+ * host uses: its code read-only, this CPU's regs page writable (the CPU
+ * pushes trap frames there) and its state page read-only.
+ *
+ * The format is the host's own (two levels, or three with PAE; the guest's
+ * tables must match): we only swap %cr3, never the paging mode.  A few
+ * shadows are kept, so switching between address spaces is cheap.
  */
 #include <linux/mm.h>
 #include <linux/gfp.h>
 #include "lg.h"
 
 #define LG_TABLE_FLAGS	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
-#define LG_RAM_FLAGS	(LG_TABLE_FLAGS | _PAGE_DIRTY)
 #define LG_NX		(_PAGE_NX & __supported_pte_mask)
+/* What we copy from a guest PTE (besides RW, which we may hold back). */
+#define LG_COPY_FLAGS	(_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | \
+			 _PAGE_DIRTY | LG_NX)
 
 static lg_pte_t *lg_alloc_table(void)
 {
 	return (lg_pte_t *)get_zeroed_page(GFP_KERNEL);
 }
 
-/* The last-level table entry for vaddr, allocating tables as needed. */
-static lg_pte_t *lg_pte(struct lguest *lg, u32 vaddr, bool alloc)
+static struct lg_pgdir *lg_cur(struct lguest *lg)
+{
+	return &lg->shadow.dirs[lg->shadow.cur];
+}
+
+/* The last-level entry for vaddr in pd, allocating a table if asked. */
+static lg_pte_t *lg_pte(struct lg_pgdir *pd, u32 vaddr, bool alloc)
 {
 	lg_pte_t *dir, *pt;
 	unsigned int i;
 
 #ifdef CONFIG_X86_PAE
-	dir = lg->shadow.mid[vaddr >> LG_TOP_SHIFT];
+	dir = pd->mid[vaddr >> LG_TOP_SHIFT];
 	i = (vaddr >> LG_MID_SHIFT) & (LG_MID_ENTRIES - 1);
 #else
-	dir = lg->shadow.top;
+	dir = pd->top;
 	i = vaddr >> LG_TOP_SHIFT;
 #endif
 	if (!(dir[i] & _PAGE_PRESENT)) {
@@ -50,10 +66,102 @@ static lg_pte_t *lg_pte(struct lguest *lg, u32 vaddr, bool alloc)
 	return &pt[(vaddr >> PAGE_SHIFT) & (LG_PTE_ENTRIES - 1)];
 }
 
-static int lg_map_kernel_page(struct lguest *lg, unsigned long va,
+static void lg_unpin(struct lguest *lg, lg_pte_t pte)
+{
+	struct page *page = pfn_to_page((pte & PTE_PFN_MASK) >> PAGE_SHIFT);
+
+	unpin_user_pages_dirty_lock(&page, 1, pte & _PAGE_DIRTY);
+	lg->pinned--;
+}
+
+/* Drop one last-level table; everything below the Switcher was pinned. */
+static void lg_free_pt(struct lguest *lg, lg_pte_t *pt, u32 base)
+{
+	unsigned int i;
+
+	for (i = 0; i < LG_PTE_ENTRIES; i++)
+		if ((pt[i] & _PAGE_PRESENT) &&
+		    base + (i << PAGE_SHIFT) < lg_switcher_base)
+			lg_unpin(lg, pt[i]);
+	free_page((unsigned long)pt);
+}
+
+/* The directory entries below the Switcher; its own stay. */
+static void lg_clear_dir(struct lguest *lg, lg_pte_t *dir, u32 base,
+			 unsigned int n, unsigned int shift)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		u32 start = base + (i << shift);
+
+		if (!(dir[i] & _PAGE_PRESENT))
+			continue;
+		/* A table that also maps the Switcher is kept, emptied. */
+		if (start + (1u << shift) - 1 >= lg_switcher_base) {
+			lg_pte_t *pt = __va(dir[i] & PTE_PFN_MASK);
+			unsigned int j;
+
+			for (j = 0; j < LG_PTE_ENTRIES; j++)
+				if ((pt[j] & _PAGE_PRESENT) &&
+				    start + (j << PAGE_SHIFT) < lg_switcher_base) {
+					lg_unpin(lg, pt[j]);
+					pt[j] = 0;
+				}
+			continue;
+		}
+		lg_free_pt(lg, __va(dir[i] & PTE_PFN_MASK), start);
+		dir[i] = 0;
+	}
+}
+
+/* Forget every guest mapping in pd (a guest TLB flush). */
+static void lg_flush_pgdir(struct lguest *lg, struct lg_pgdir *pd)
+{
+#ifdef CONFIG_X86_PAE
+	unsigned int i;
+
+	for (i = 0; i < LG_TOP_ENTRIES; i++)
+		lg_clear_dir(lg, pd->mid[i], (u32)i << LG_TOP_SHIFT,
+			     LG_MID_ENTRIES, LG_MID_SHIFT);
+#else
+	lg_clear_dir(lg, pd->top, 0, LG_TOP_ENTRIES, LG_TOP_SHIFT);
+#endif
+}
+
+static void lg_free_pgdir(struct lguest *lg, struct lg_pgdir *pd)
+{
+	unsigned int i;
+
+	if (!pd->top)
+		return;
+	lg_flush_pgdir(lg, pd);
+#ifdef CONFIG_X86_PAE
+	for (i = 0; i < LG_TOP_ENTRIES; i++) {
+		lg_pte_t *dir = pd->mid[i];
+		unsigned int j;
+
+		if (!dir)
+			continue;
+		for (j = 0; j < LG_MID_ENTRIES; j++)
+			if (dir[j] & _PAGE_PRESENT)
+				free_page((unsigned long)__va(dir[j] & PTE_PFN_MASK));
+		free_page((unsigned long)dir);
+		pd->mid[i] = NULL;
+	}
+#else
+	for (i = 0; i < LG_TOP_ENTRIES; i++)
+		if (pd->top[i] & _PAGE_PRESENT)
+			free_page((unsigned long)__va(pd->top[i] & PTE_PFN_MASK));
+#endif
+	free_page((unsigned long)pd->top);
+	pd->top = NULL;
+}
+
+static int lg_map_kernel_page(struct lg_pgdir *pd, unsigned long va,
 			      struct page *page, lg_pte_t flags)
 {
-	lg_pte_t *pte = lg_pte(lg, va, true);
+	lg_pte_t *pte = lg_pte(pd, va, true);
 
 	if (!pte)
 		return -ENOMEM;
@@ -61,135 +169,352 @@ static int lg_map_kernel_page(struct lguest *lg, unsigned long va,
 	return 0;
 }
 
-int lg_shadow_init(struct lguest *lg)
+/* A fresh shadow: empty but for the Switcher's code. */
+static int lg_new_pgdir(struct lguest *lg, struct lg_pgdir *pd, u32 gpgdir)
 {
-	struct lg_shadow *s = &lg->shadow;
 	unsigned int i;
 
-	s->top = lg_alloc_table();
-	if (!s->top)
+	pd->top = lg_alloc_table();
+	if (!pd->top)
 		return -ENOMEM;
 #ifdef CONFIG_X86_PAE
 	for (i = 0; i < LG_TOP_ENTRIES; i++) {
-		s->mid[i] = lg_alloc_table();
-		if (!s->mid[i])
+		pd->mid[i] = lg_alloc_table();
+		if (!pd->mid[i])
 			goto nomem;
 		/* PDPT entries take no permission bits. */
-		s->top[i] = __pa(s->mid[i]) | _PAGE_PRESENT;
+		pd->top[i] = __pa(pd->mid[i]) | _PAGE_PRESENT;
 	}
 #endif
-	s->mapped_cpu = -1;
+	pd->gpgdir = gpgdir;
+	pd->mapped_cpu = -1;
 	for (i = 0; i < lg_switcher_text_pages; i++)
-		if (lg_map_kernel_page(lg, lg_switcher_text + i * PAGE_SIZE,
+		if (lg_map_kernel_page(pd, lg_switcher_text + i * PAGE_SIZE,
 				       lg_text_pages[i],
 				       _PAGE_PRESENT | _PAGE_ACCESSED))
 			goto nomem;
 	return 0;
 nomem:
-	lg_shadow_free(lg);
+	lg_free_pgdir(lg, pd);
 	return -ENOMEM;
+}
+
+int lg_shadow_init(struct lguest *lg)
+{
+	lg->shadow.cur = 0;
+	return lg_new_pgdir(lg, &lg->shadow.dirs[0], LG_IDENTITY);
+}
+
+void lg_shadow_free(struct lguest *lg)
+{
+	unsigned int i;
+
+	for (i = 0; i < LG_PGDIRS; i++)
+		lg_free_pgdir(lg, &lg->shadow.dirs[i]);
+	WARN_ON_ONCE(lg->pinned);
 }
 
 /* Map this CPU's pair of pages; the guest never sees another CPU's. */
 void lg_shadow_map_switcher(struct lguest *lg, int cpu)
 {
+	struct lg_pgdir *pd = lg_cur(lg);
 	unsigned long va;
 	lg_pte_t *pte;
 
-	if (lg->shadow.mapped_cpu >= 0) {
-		va = (unsigned long)lg_cpu_pages(lg->shadow.mapped_cpu);
-		pte = lg_pte(lg, va, false);
+	if (pd->mapped_cpu == cpu)
+		return;
+	if (pd->mapped_cpu >= 0) {
+		va = (unsigned long)lg_cpu_pages(pd->mapped_cpu);
+		pte = lg_pte(pd, va, false);
 		if (pte)
 			*pte = 0;
-		pte = lg_pte(lg, va + PAGE_SIZE, false);
+		pte = lg_pte(pd, va + PAGE_SIZE, false);
 		if (pte)
 			*pte = 0;
 	}
 	va = (unsigned long)lg_cpu_pages(cpu);
-	if (lg_map_kernel_page(lg, va, lg_percpu_pages[2 * cpu],
+	if (lg_map_kernel_page(pd, va, lg_percpu_pages[2 * cpu],
 			       _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED |
 			       _PAGE_DIRTY | LG_NX) ||
-	    lg_map_kernel_page(lg, va + PAGE_SIZE, lg_percpu_pages[2 * cpu + 1],
+	    lg_map_kernel_page(pd, va + PAGE_SIZE, lg_percpu_pages[2 * cpu + 1],
 			       _PAGE_PRESENT | _PAGE_ACCESSED | LG_NX)) {
-		lg->shadow.mapped_cpu = -1;
+		pd->mapped_cpu = -1;
 		return;
 	}
-	lg->shadow.mapped_cpu = cpu;
+	pd->mapped_cpu = cpu;
 }
 
-/* Guest RAM at vaddr (== guest-physical for now) was touched: map it. */
-int lg_demand_page(struct lguest *lg, u32 vaddr, u32 errcode)
+bool lg_switcher_mapped(struct lguest *lg, int cpu)
 {
-	struct page *page;
-	lg_pte_t *pte;
-
-	pte = lg_pte(lg, vaddr, true);
-	if (!pte)
-		return -ENOMEM;
-	if (*pte & _PAGE_PRESENT)
-		return 0;
-	if (pin_user_pages_fast(lg->mem_base + (vaddr & PAGE_MASK), 1,
-				FOLL_WRITE | FOLL_LONGTERM, &page) != 1)
-		return -EFAULT;
-	*pte = ((lg_pte_t)page_to_pfn(page) << PAGE_SHIFT) | LG_RAM_FLAGS;
-	lg->pinned++;
-	return 0;
-}
-
-/* Free one last-level table, unpinning the guest RAM it maps. */
-static void lg_free_pt(struct lguest *lg, lg_pte_t *pt, u32 base)
-{
-	unsigned int i;
-
-	for (i = 0; i < LG_PTE_ENTRIES; i++) {
-		u32 va = base + (i << PAGE_SHIFT);
-		struct page *page;
-
-		if (!(pt[i] & _PAGE_PRESENT) || va >= lg->mem_size)
-			continue;
-		page = pfn_to_page((pt[i] & PTE_PFN_MASK) >> PAGE_SHIFT);
-		unpin_user_pages_dirty_lock(&page, 1, true);
-		lg->pinned--;
-	}
-	free_page((unsigned long)pt);
-}
-
-static void lg_free_dir(struct lguest *lg, lg_pte_t *dir, u32 base,
-			unsigned int n, unsigned int shift)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (dir[i] & _PAGE_PRESENT)
-			lg_free_pt(lg, __va(dir[i] & PTE_PFN_MASK),
-				   base + (i << shift));
-	free_page((unsigned long)dir);
-}
-
-void lg_shadow_free(struct lguest *lg)
-{
-	struct lg_shadow *s = &lg->shadow;
-
-	if (!s->top)
-		return;
-#ifdef CONFIG_X86_PAE
-	{
-		unsigned int i;
-
-		for (i = 0; i < LG_TOP_ENTRIES; i++)
-			if (s->mid[i])
-				lg_free_dir(lg, s->mid[i], (u32)i << LG_TOP_SHIFT,
-					    LG_MID_ENTRIES, LG_MID_SHIFT);
-		free_page((unsigned long)s->top);
-	}
-#else
-	lg_free_dir(lg, s->top, 0, LG_TOP_ENTRIES, LG_TOP_SHIFT);
-#endif
-	s->top = NULL;
-	WARN_ON_ONCE(lg->pinned);
+	return lg_cur(lg)->mapped_cpu == cpu;
 }
 
 unsigned long lg_shadow_cr3(struct lguest *lg)
 {
-	return __pa(lg->shadow.top);
+	return __pa(lg_cur(lg)->top);
+}
+
+/* Read one entry of the guest's page tables, which must be in its RAM. */
+static bool lg_read_gentry(struct lguest *lg, u64 gpa, lg_pte_t *e)
+{
+	if (gpa >= lg->mem_size || !lg_read_guest(lg, gpa, e, sizeof(*e))) {
+		lg_kill(lg, "a page table entry at 0x%08llx is outside guest memory",
+			gpa);
+		return false;
+	}
+	return true;
+}
+
+static bool lg_write_gentry(struct lguest *lg, u64 gpa, lg_pte_t e)
+{
+	return lg_write_guest(lg, gpa, &e, sizeof(e));
+}
+
+/*
+ * Walk the guest's tables for vaddr as the CPU would for an access of
+ * kind errcode.  Returns the guest PTE (with the accessed and dirty bits
+ * set as the hardware would) and 0; 1 if the guest must take the fault
+ * itself (errcode adjusted); -1 if the guest was killed.
+ */
+static int lg_walk(struct lguest *lg, u32 vaddr, u32 *errcode, lg_pte_t *out)
+{
+	struct lg_pgdir *pd = lg_cur(lg);
+	bool write = *errcode & 2, user = *errcode & 4, fetch = *errcode & 16;
+	u64 dir_gpa, pte_gpa;
+	lg_pte_t dir, pte;
+	unsigned int i;
+
+#ifdef CONFIG_X86_PAE
+	lg_pte_t pdpte;
+
+	if (!lg_read_gentry(lg, pd->gpgdir + (vaddr >> LG_TOP_SHIFT) * 8,
+			    &pdpte))
+		return -1;
+	if (!(pdpte & _PAGE_PRESENT))
+		return 1;
+	dir_gpa = (pdpte & PTE_PFN_MASK) +
+		  ((vaddr >> LG_MID_SHIFT) & (LG_MID_ENTRIES - 1)) * 8;
+#else
+	dir_gpa = pd->gpgdir + (vaddr >> LG_TOP_SHIFT) * sizeof(lg_pte_t);
+#endif
+	if (!lg_read_gentry(lg, dir_gpa, &dir))
+		return -1;
+	if (!(dir & _PAGE_PRESENT))
+		return 1;
+	if (dir & _PAGE_PSE) {
+		lg_kill(lg, "large page mapping 0x%08x: lguest guests use 4K pages only",
+			vaddr);
+		return -1;
+	}
+	i = (vaddr >> PAGE_SHIFT) & (LG_PTE_ENTRIES - 1);
+	pte_gpa = (dir & PTE_PFN_MASK) + i * sizeof(lg_pte_t);
+	if (!lg_read_gentry(lg, pte_gpa, &pte))
+		return -1;
+	if (!(pte & _PAGE_PRESENT))
+		return 1;
+
+	/* Present: from here on a refusal is a protection fault. */
+	if ((write && !(dir & pte & _PAGE_RW)) ||
+	    (user && !(dir & pte & _PAGE_USER)) ||
+	    (fetch && ((dir | pte) & LG_NX))) {
+		*errcode |= 1;
+		return 1;
+	}
+	if (((pte & PTE_PFN_MASK) >> PAGE_SHIFT) >= lg->mem_size >> PAGE_SHIFT) {
+		lg_kill(lg, "page table entry for 0x%08x points beyond guest memory (0x%08llx)",
+			vaddr, (u64)(pte & PTE_PFN_MASK));
+		return -1;
+	}
+	if (!(dir & _PAGE_ACCESSED))
+		lg_write_gentry(lg, dir_gpa, dir | _PAGE_ACCESSED);
+	if (!(pte & _PAGE_ACCESSED) || (write && !(pte & _PAGE_DIRTY))) {
+		pte |= _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
+		lg_write_gentry(lg, pte_gpa, pte);
+	}
+	/* Writable only once dirty, so that the first write tells us. */
+	if (!(dir & _PAGE_RW) || !(pte & _PAGE_DIRTY))
+		pte &= ~(lg_pte_t)_PAGE_RW;
+	if (!(dir & _PAGE_USER))
+		pte &= ~(lg_pte_t)_PAGE_USER;
+	*out = pte;
+	return 0;
+}
+
+/*
+ * A page fault the guest may not have caused: map what its page tables
+ * (or, before it has any, the identity mapping) say.  Returns 0 if the
+ * guest can go on, 1 if it must take the fault (errcode adjusted), -1 if
+ * it was killed.
+ */
+int lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode)
+{
+	struct lg_pgdir *pd = lg_cur(lg);
+	lg_pte_t gpte, *spte, flags;
+	struct page *page;
+	u32 gpfn;
+	int r;
+
+	if (pd->gpgdir == LG_IDENTITY) {
+		if ((*errcode & 1) || vaddr >= lg->mem_size)
+			return 1;
+		gpfn = vaddr >> PAGE_SHIFT;
+		flags = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER |
+			_PAGE_ACCESSED | _PAGE_DIRTY;
+	} else {
+		r = lg_walk(lg, vaddr, errcode, &gpte);
+		if (r)
+			return r;
+		gpfn = (gpte & PTE_PFN_MASK) >> PAGE_SHIFT;
+		flags = (gpte & (LG_COPY_FLAGS | _PAGE_RW));
+	}
+
+	spte = lg_pte(pd, vaddr, true);
+	if (!spte) {
+		lg_kill(lg, "out of memory for shadow page tables");
+		return -1;
+	}
+	/* Pin first: a present entry (a write to a clean page) is replaced. */
+	if (pin_user_pages_fast(lg->mem_base + (gpfn << PAGE_SHIFT), 1,
+				FOLL_WRITE | FOLL_LONGTERM, &page) != 1) {
+		lg_kill(lg, "cannot map guest page 0x%08x: the launcher's memory is gone",
+			gpfn << PAGE_SHIFT);
+		return -1;
+	}
+	if (*spte & _PAGE_PRESENT)
+		lg_unpin(lg, *spte);
+	*spte = ((lg_pte_t)page_to_pfn(page) << PAGE_SHIFT) | flags;
+	lg->pinned++;
+	return 0;
+}
+
+/* Where the guest's top-level table for pgdir may be. */
+static bool lg_valid_gpgdir(struct lguest *lg, u32 gpgdir)
+{
+#ifdef CONFIG_X86_PAE
+	return !(gpgdir & 31) && gpgdir < lg->mem_size;
+#else
+	return !(gpgdir & ~PAGE_MASK) && gpgdir < lg->mem_size;
+#endif
+}
+
+static struct lg_pgdir *lg_find_pgdir(struct lguest *lg, u32 gpgdir)
+{
+	unsigned int i;
+
+	for (i = 0; i < LG_PGDIRS; i++)
+		if (lg->shadow.dirs[i].top && lg->shadow.dirs[i].gpgdir == gpgdir)
+			return &lg->shadow.dirs[i];
+	return NULL;
+}
+
+/* LHCALL_NEW_PGTABLE: run on the guest's table at gpgdir from now on. */
+void lg_new_pgtable(struct lguest *lg, u32 gpgdir)
+{
+	struct lg_pgdir *pd;
+	unsigned int i;
+
+	if (!lg_valid_gpgdir(lg, gpgdir)) {
+		lg_kill(lg, "LHCALL_NEW_PGTABLE: 0x%08x is not a page table in guest memory",
+			gpgdir);
+		return;
+	}
+	pd = lg_find_pgdir(lg, gpgdir);
+	if (!pd) {
+		/* A free slot, or the next victim in turn (not the current). */
+		for (i = 0; i < LG_PGDIRS && lg->shadow.dirs[i].top; i++)
+			;
+		if (i == LG_PGDIRS) {
+			i = lg->shadow.victim++ % LG_PGDIRS;
+			if (i == lg->shadow.cur)
+				i = lg->shadow.victim++ % LG_PGDIRS;
+			lg_free_pgdir(lg, &lg->shadow.dirs[i]);
+		}
+		pd = &lg->shadow.dirs[i];
+		if (lg_new_pgdir(lg, pd, gpgdir)) {
+			lg_kill(lg, "out of memory for shadow page tables");
+			return;
+		}
+	}
+	lg->shadow.cur = pd - lg->shadow.dirs;
+}
+
+/* LHCALL_FLUSH_TLB: forget what we copied, of one table or of all. */
+void lg_flush_tlb(struct lguest *lg, bool all)
+{
+	unsigned int i;
+
+	if (!all) {
+		lg_flush_pgdir(lg, lg_cur(lg));
+		return;
+	}
+	for (i = 0; i < LG_PGDIRS; i++)
+		if (lg->shadow.dirs[i].top)
+			lg_flush_pgdir(lg, &lg->shadow.dirs[i]);
+}
+
+/*
+ * LHCALL_SET_PTE / SET_PMD / SET_PGD: the guest changed the entry for
+ * vaddr in its table gpgdir, at the last level or above it.  We drop our
+ * copy; the next access copies it again.
+ */
+void lg_set_entry(struct lguest *lg, u32 gpgdir, u32 vaddr, bool upper)
+{
+	struct lg_pgdir *pd;
+	lg_pte_t *spte;
+	unsigned int n, i;
+
+	if (vaddr >= lg_switcher_base) {
+		lg_kill(lg, "page table update for 0x%08x, which is the Switcher's",
+			vaddr);
+		return;
+	}
+	pd = lg_find_pgdir(lg, gpgdir);
+	if (!pd)
+		return;
+	if (!upper) {
+		spte = lg_pte(pd, vaddr, false);
+		if (spte && (*spte & _PAGE_PRESENT)) {
+			lg_unpin(lg, *spte);
+			*spte = 0;
+		}
+		return;
+	}
+	/* The whole range one last-level table covers. */
+	n = LG_PTE_ENTRIES;
+	vaddr &= ~((n << PAGE_SHIFT) - 1);
+	for (i = 0; i < n; i++) {
+		u32 va = vaddr + (i << PAGE_SHIFT);
+
+		if (va >= lg_switcher_base)
+			break;
+		spte = lg_pte(pd, va, false);
+		if (!spte)
+			return;
+		if (*spte & _PAGE_PRESENT) {
+			lg_unpin(lg, *spte);
+			*spte = 0;
+		}
+	}
+}
+
+/*
+ * The guest-physical address of a guest virtual one, for a write by the
+ * guest kernel (pushing a trap frame): 0, or -1 if it has none (or the
+ * guest was killed).  The accessed and dirty bits are set as the CPU would.
+ */
+int lg_gva_to_gpa(struct lguest *lg, u32 vaddr, u32 *gpa)
+{
+	u32 errcode = 2;
+	lg_pte_t pte;
+
+	if (vaddr >= lg_switcher_base)
+		return -1;
+	if (lg_cur(lg)->gpgdir == LG_IDENTITY) {
+		*gpa = vaddr;
+		return vaddr < lg->mem_size ? 0 : -1;
+	}
+	if (lg_walk(lg, vaddr, &errcode, &pte))
+		return -1;
+	*gpa = (pte & PTE_PFN_MASK) | (vaddr & ~PAGE_MASK);
+	return 0;
 }

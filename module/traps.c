@@ -62,15 +62,15 @@ static const char *lg_trap_name(unsigned int vector)
 /*
  * Deliver a trap to the guest's own handler: push what the CPU would have
  * pushed (the stack switch from ring 3 included) and point the guest at
- * the handler from its IDT.  Guest virtual addresses are guest-physical
- * for now: the guest runs on our identity mapping of its RAM.
+ * the handler from its IDT.  The stack is a guest virtual address,
+ * translated through the guest's page tables.
  */
 bool lg_deliver_trap(struct lguest *lg, unsigned int vector, bool has_err)
 {
 	struct lguest_regs *r = &lg->regs;
 	u64 gate = vector < 256 ? lg->idt[vector] : 0;
 	u32 frame[6], ss, esp, linear;
-	unsigned int n = 0;
+	unsigned int n = 0, i;
 
 	if (!gate) {
 		lg_kill(lg, "unhandled trap %u (%s) at eip 0x%08x, error code 0x%x: no IDT entry for it",
@@ -99,10 +99,16 @@ bool lg_deliver_trap(struct lguest *lg, unsigned int vector, bool has_err)
 	}
 	esp -= n * 4;
 	linear = lg_segment_base(lg, ss) + esp;
-	if (!lg_write_guest(lg, linear, frame, n * 4)) {
-		lg_kill(lg, "cannot deliver trap %u (%s): its stack at 0x%08x is outside guest memory",
-			vector, lg_trap_name(vector), linear);
-		return false;
+	/* Word by word: the frame may straddle two pages. */
+	for (i = 0; i < n; i++) {
+		u32 gpa;
+
+		if (lg_gva_to_gpa(lg, linear + 4 * i, &gpa) ||
+		    !lg_write_guest(lg, gpa, &frame[i], 4)) {
+			lg_kill(lg, "cannot deliver trap %u (%s): its stack at 0x%08x is not in guest memory",
+				vector, lg_trap_name(vector), linear);
+			return false;
+		}
 	}
 	r->ss = ss;
 	r->esp = esp;
@@ -133,13 +139,10 @@ static void lg_page_fault(struct lguest *lg)
 			lg->regs.eip);
 		return;
 	}
-	/* RAM we have not mapped yet: map it and let the guest go on. */
-	if (!(err & 1) && addr < lg->mem_size) {
-		if (lg_demand_page(lg, addr, err))
-			lg_kill(lg, "cannot map guest page 0x%08x: the launcher's memory is gone",
-				addr);
+	/* Something we have not copied from its page tables yet? */
+	if (lg_demand_page(lg, addr, &err) <= 0)
 		return;
-	}
+	lg->regs.errcode = err;
 	/* The guest cannot read %cr2 in ring 1; it finds it in lguest_data. */
 	if (lg->lguest_data &&
 	    !lg_write_guest(lg, lg->lguest_data + offsetof(struct lguest_data, cr2),

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hostile page tables, by the variant this is built as: a PTE pointing
+ * beyond guest memory, a large-page entry, or a page table that is not in
+ * guest memory at all.
+ */
+#include "paging.h"
+
+void guest_main(void)
+{
+	struct as a;
+
+	lg_init();
+	as_create(&a);
+	for (u32 pa = 0; pa < (4u << 20); pa += 4096)
+		as_map(&a, pa, pa, PTE_P | PTE_RW);
+#if defined(PTE_BEYOND)
+	as_map(&a, 0x40000000, 0x7f000000, PTE_P | PTE_RW);
+	as_switch(&a);
+	puts("reading through a PTE that points beyond our memory\n");
+	(void)*(volatile u32 *)0x40000000;
+#elif defined(PTE_LARGE)
+	as_set_dir(&a, 0x40000000, 0x00000000 | PTE_P | PTE_RW | PTE_PS);
+	as_switch(&a);
+	puts("reading through a large-page entry\n");
+	(void)*(volatile u32 *)0x40000000;
+#else
+	puts("switching to a page table beyond our memory\n");
+	hcall(LHCALL_NEW_PGTABLE, boot_ecx + 0x10000, 0, 0, 0);
+#endif
+	poweroff("still alive after hostile page tables");
+}
