@@ -14,7 +14,7 @@
 
 #include <linux/types.h>
 
-#define LGUEST_ABI_VERSION	4
+#define LGUEST_ABI_VERSION	5
 
 /* The misc device the launcher drives, relative to /dev. */
 #define LGUEST_DEVICE_NAME	"lguest"
@@ -27,6 +27,7 @@
  */
 #define LGUEST_TRAP_ENTRY	0x1F
 
+#define LHCALL_FLUSH_ASYNC	0	/* nothing: run the queued calls now */
 #define LHCALL_LGUEST_INIT	1	/* ebx: guest-physical &lguest_data */
 #define LHCALL_SHUTDOWN		2	/* ebx: gpa of reason (NUL-terminated), ecx: LGUEST_SHUTDOWN_* */
 #define LHCALL_CONSOLE_WRITE	3	/* ebx: gpa of bytes, ecx: count (<= LGUEST_CONSOLE_MAX) */
@@ -86,6 +87,21 @@
 #define LGUEST_BOOT_MAGIC	0x5453474c	/* "LGST" */
 
 /*
+ * The asynchronous hypercall ring in lguest_data: the guest queues calls
+ * (page table updates, say) in order, and the host runs every queued one,
+ * in order, at the guest's next exit of any kind (LHCALL_FLUSH_ASYNC is an
+ * exit that does nothing else).  A slot is free when its status is 0xff;
+ * the guest fills its args and then sets the status to 0; the host sets it
+ * back to 0xff once the call is done.  The guest sets all statuses to 0xff
+ * before LHCALL_LGUEST_INIT.  A bad queued call kills the guest like a bad
+ * direct one.
+ */
+#define LHCALL_RING_SIZE	64
+struct lguest_hcall {
+	__u32 call, arg1, arg2, arg3, arg4;
+};
+
+/*
  * The page the guest shares with the host, registered with
  * LHCALL_LGUEST_INIT.  It must lie within guest memory and not cross a
  * page boundary.
@@ -116,6 +132,8 @@ struct lguest_data {
 	/* Host -> guest: 1 if page tables are PAE (3 levels), 0 if 2 levels. */
 	__u32 pae;
 	__u32 reserved[4];	/* zero; for later ABI versions */
+	__u8 hcall_status[LHCALL_RING_SIZE];
+	struct lguest_hcall hcalls[LHCALL_RING_SIZE];
 };
 
 /*

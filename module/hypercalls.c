@@ -14,26 +14,39 @@
 
 static void lg_init_data(struct lguest *lg, u32 gpa)
 {
-	struct lguest_data data = {
-		.reserve_mem = 0 - lg_switcher_base,
-		.switcher_base = lg_switcher_base,
-		.tsc_khz = tsc_khz,
-		.pae = IS_ENABLED(CONFIG_X86_PAE),
-	};
 	struct timespec64 now;
-
-	ktime_get_real_ts64(&now);
-	data.wallclock_sec = now.tv_sec;
-	data.wallclock_nsec = now.tv_nsec;
+	u32 host[] = {
+		[0] = 0 - lg_switcher_base,
+		[1] = lg_switcher_base,
+		[2] = tsc_khz,
+	};
+	u32 clock[2], pae = IS_ENABLED(CONFIG_X86_PAE);
 
 	if (lg->lguest_data) {
 		lg_kill(lg, "LHCALL_LGUEST_INIT called twice");
 		return;
 	}
-	if (gpa % 4 || (gpa & ~PAGE_MASK) + sizeof(data) > PAGE_SIZE ||
-	    !lg_write_guest(lg, gpa, &data, sizeof(data))) {
+	if (gpa % 4 || (gpa & ~PAGE_MASK) + sizeof(struct lguest_data) > PAGE_SIZE ||
+	    gpa >= lg->mem_size ||
+	    gpa + sizeof(struct lguest_data) > lg->mem_size) {
 		lg_kill(lg, "LHCALL_LGUEST_INIT: lguest_data at 0x%08x is not an aligned structure within one page of guest memory",
 			gpa);
+		return;
+	}
+	ktime_get_real_ts64(&now);
+	clock[0] = now.tv_sec;
+	clock[1] = now.tv_nsec;
+	/*
+	 * The fields the host fills in: reserve_mem, switcher_base, tsc_khz,
+	 * the time of day and the paging format.
+	 */
+	if (!lg_write_guest(lg, gpa + offsetof(struct lguest_data, reserve_mem),
+			    host, sizeof(host)) ||
+	    !lg_write_guest(lg, gpa + offsetof(struct lguest_data, wallclock_sec),
+			    clock, sizeof(clock)) ||
+	    !lg_write_guest(lg, gpa + offsetof(struct lguest_data, pae),
+			    &pae, sizeof(pae))) {
+		lg_kill(lg, "LHCALL_LGUEST_INIT: cannot write lguest_data");
 		return;
 	}
 	lg->lguest_data = gpa;
@@ -104,53 +117,102 @@ static void lg_halt(struct lguest *lg)
 	lg->halted = true;
 }
 
+static void lg_hcall(struct lguest *lg, u32 call, u32 a1, u32 a2, u32 a3)
+{
+	switch (call) {
+	case LHCALL_FLUSH_ASYNC:
+		break;
+	case LHCALL_LGUEST_INIT:
+		lg_init_data(lg, a1);
+		break;
+	case LHCALL_SHUTDOWN:
+		lg_shutdown(lg, a1, a2);
+		break;
+	case LHCALL_CONSOLE_WRITE:
+		lg_console_write(lg, a1, a2);
+		break;
+	case LHCALL_LOAD_IDT_ENTRY:
+		lg_load_idt_entry(lg, a1, a2, a3);
+		break;
+	case LHCALL_LOAD_GDT_ENTRY:
+		lg_load_gdt_entry(lg, a1, a2, a3);
+		break;
+	case LHCALL_SET_STACK:
+		lg_set_stack(lg, a1, a2);
+		break;
+	case LHCALL_HALT:
+		lg_halt(lg);
+		break;
+	case LHCALL_SET_CLOCKEVENT:
+		lg_set_clockevent(lg, a1);
+		break;
+	case LHCALL_SEND_INTERRUPTS:
+		break;
+	case LHCALL_NEW_PGTABLE:
+		lg_new_pgtable(lg, a1);
+		break;
+	case LHCALL_FLUSH_TLB:
+		lg_flush_tlb(lg, a1);
+		break;
+	case LHCALL_SET_PTE:
+		lg_set_entry(lg, a1, a2, false);
+		break;
+	case LHCALL_SET_PMD:
+	case LHCALL_SET_PGD:
+		lg_set_entry(lg, a1, a2, true);
+		break;
+	default:
+		lg_kill(lg, "unknown hypercall %u", call);
+	}
+}
+
 void lg_do_hypercall(struct lguest *lg)
 {
 	struct lguest_regs *r = &lg->regs;
 	u32 call = r->eax;
 
 	r->eax = 0;
-	switch (call) {
-	case LHCALL_LGUEST_INIT:
-		lg_init_data(lg, r->ebx);
-		break;
-	case LHCALL_SHUTDOWN:
-		lg_shutdown(lg, r->ebx, r->ecx);
-		break;
-	case LHCALL_CONSOLE_WRITE:
-		lg_console_write(lg, r->ebx, r->ecx);
-		break;
-	case LHCALL_LOAD_IDT_ENTRY:
-		lg_load_idt_entry(lg, r->ebx, r->ecx, r->edx);
-		break;
-	case LHCALL_LOAD_GDT_ENTRY:
-		lg_load_gdt_entry(lg, r->ebx, r->ecx, r->edx);
-		break;
-	case LHCALL_SET_STACK:
-		lg_set_stack(lg, r->ebx, r->ecx);
-		break;
-	case LHCALL_HALT:
-		lg_halt(lg);
-		break;
-	case LHCALL_SET_CLOCKEVENT:
-		lg_set_clockevent(lg, r->ebx);
-		break;
-	case LHCALL_SEND_INTERRUPTS:
-		break;
-	case LHCALL_NEW_PGTABLE:
-		lg_new_pgtable(lg, r->ebx);
-		break;
-	case LHCALL_FLUSH_TLB:
-		lg_flush_tlb(lg, r->ebx);
-		break;
-	case LHCALL_SET_PTE:
-		lg_set_entry(lg, r->ebx, r->ecx, false);
-		break;
-	case LHCALL_SET_PMD:
-	case LHCALL_SET_PGD:
-		lg_set_entry(lg, r->ebx, r->ecx, true);
-		break;
-	default:
-		lg_kill(lg, "unknown hypercall %u", call);
+	lg_hcall(lg, call, r->ebx, r->ecx, r->edx);
+}
+
+#define LD_RING(field) (lg->lguest_data + offsetof(struct lguest_data, field))
+
+/*
+ * Run the calls queued in the ring, in order, from where we stopped last
+ * time, until a slot that is not queued.  Called at every exit the guest
+ * makes, before anything else, so its queued page table updates are in
+ * place before we look at its tables.
+ */
+void lg_do_async_hcalls(struct lguest *lg)
+{
+	u8 status[LHCALL_RING_SIZE];
+	unsigned int n;
+
+	if (!lg->lguest_data)
+		return;
+	if (!lg_read_guest(lg, LD_RING(hcall_status), status, sizeof(status))) {
+		lg_kill(lg, "lguest_data is no longer in guest memory");
+		return;
+	}
+	for (n = 0; n < LHCALL_RING_SIZE && !lg->dead; n++) {
+		unsigned int i = lg->next_hcall;
+		struct lguest_hcall h;
+		u8 done = 0xff;
+
+		if (status[i] != 0)
+			break;
+		if (!lg_read_guest(lg, LD_RING(hcalls[i]), &h, sizeof(h))) {
+			lg_kill(lg, "lguest_data is no longer in guest memory");
+			return;
+		}
+		lg_hcall(lg, h.call, h.arg1, h.arg2, h.arg3);
+		lg_write_guest(lg, LD_RING(hcall_status[i]), &done, 1);
+		lg->next_hcall = (i + 1) % LHCALL_RING_SIZE;
+		/*
+		 * Calls that stop the guest or hand over to the launcher end
+		 * the batch; the rest waits for the next exit.
+		 */
+		if (lg->exit_ready || lg->halted)
+			break;
 	}
 }

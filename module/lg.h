@@ -116,6 +116,7 @@ struct lguest {
 	u64 idt[256];
 	u32 ss1, esp1;			/* LHCALL_SET_STACK */
 	u32 lguest_data;		/* gpa, 0: not registered */
+	unsigned int next_hcall;	/* the async ring's next slot */
 	unsigned long cr2;		/* of the last page fault */
 
 	struct fpu_guest fpu;		/* the guest's own FPU and SIMD state */
@@ -171,6 +172,7 @@ u32 lg_guest_eflags(struct lguest *lg, bool clear_if);
 
 /* hypercalls.c */
 void lg_do_hypercall(struct lguest *lg);
+void lg_do_async_hcalls(struct lguest *lg);
 
 /* segments.c */
 void lg_setup_guest_gdt(struct lguest *lg);

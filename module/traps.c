@@ -171,6 +171,10 @@ void lg_handle_trap(struct lguest *lg)
 			r->eip, trap);
 		return;
 	}
+	/* Queued calls first: they may change what the guest sees. */
+	lg_do_async_hcalls(lg);
+	if (lg->exit_ready)
+		return;
 	switch (trap) {
 	case LGUEST_TRAP_ENTRY:
 		lg_do_hypercall(lg);

@@ -83,6 +83,7 @@ hostile noidt "unhandled trap 6 (invalid opcode)"
 hostile pte-beyond "page table entry for 0x40000000 points beyond guest memory"
 hostile pte-large "large page mapping 0x40000000"
 hostile pgdir-beyond "LHCALL_NEW_PGTABLE: 0x04010000 is not a page table in guest memory"
+hostile async "unknown hypercall"
 hostile fuzz ""
 if printf '%s\n' "$out" | grep -q "survived 1000000 random valid hypercalls"; then
 	ok "fuzz: 10^6 random valid hypercalls, then killed by random ones"
@@ -222,6 +223,24 @@ if [ $rc = 0 ] && printf '%s\n' "$out" | grep -q "GUEST: PASS"; then
 else
 	nok "irq: launcher interrupts reach the guest only when its virtual IF is on (exit $rc)"
 	printf '%s\n' "$out" | diag
+fi
+
+# The host moves the launcher between CPUs while its guest runs.
+$L $MEM $G/paging >/tmp/migrate.out 2>&1 &
+p=$!
+moves=0
+while kill -0 $p 2>/dev/null; do
+	taskset -p $((1 + moves % 2)) $p >/dev/null 2>&1
+	moves=$((moves + 1))
+	sleep 0.05
+done
+wait $p
+rc=$?
+if [ $rc = 0 ] && grep -q "GUEST: PASS" /tmp/migrate.out; then
+	ok "a guest moved between CPUs $moves times keeps running correctly"
+else
+	nok "a guest moved between CPUs keeps running correctly (exit $rc, $moves moves)"
+	diag </tmp/migrate.out
 fi
 
 # Speed: the guest's loop against the same loop run natively, same boot.

@@ -81,6 +81,29 @@ void guest_main(void)
 	pte = as_get(&b, VA_B + k * 4096);
 	ok((pte & PTE_A) && (pte & PTE_D), "a write sets dirty");
 
+	/* A remap queued in the async ring takes effect at our next exit. */
+	as_switch(&a);
+	(void)*(volatile u32 *)VA_A;
+	as_set_quiet(&a, VA_A, (LOW + 4096) | PTE_P | PTE_RW);
+	async_hcall(LHCALL_SET_PTE, a.top, VA_A, 0);
+	hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0, 0);
+	ok(*(volatile u32 *)VA_A == val(1, 0) && lguest_data.hcall_status[0] == 0xff,
+	   "a PTE change queued in the async ring is in place after LHCALL_FLUSH_ASYNC");
+	/* Many, through a ring that fills up and drains. */
+	bad = 0;
+	for (u32 n = 0; n < 1000; n++) {
+		as_set_quiet(&a, VA_A, (LOW + (n % 3) * 4096) | PTE_P | PTE_RW);
+		async_hcall(LHCALL_SET_PTE, a.top, VA_A, 0);
+		if (n % 7 == 0) {
+			hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0, 0);
+			if (*(volatile u32 *)VA_A != val(n % 3, 0))
+				bad++;
+		}
+	}
+	ok(bad == 0, "1000 queued PTE changes, each in place after a flush (%u bad)", bad);
+	as_set(&a, VA_A, LOW | PTE_P | PTE_RW);
+	as_switch(&b);
+
 	/* Faults that are ours: unmapped, and a write to a read-only page. */
 	lguest_data.cr2 = 0;
 	EXPECT_TRAP("movl 0x30000000, %%eax");

@@ -4,7 +4,27 @@
 #include "guest.h"
 
 u32 boot_eax, boot_ebx, boot_ecx, boot_edx, boot_esi;
-struct lguest_data lguest_data __attribute__((aligned(64)));
+/* One page, so it never straddles two; no queued async calls at first. */
+struct lguest_data lguest_data __attribute__((aligned(4096))) = {
+	.hcall_status = { [0 ... LHCALL_RING_SIZE - 1] = 0xff },
+};
+static unsigned int next_async;
+
+void async_hcall(u32 call, u32 a1, u32 a2, u32 a3)
+{
+	unsigned int i = next_async;
+
+	/* A full ring: let the host run it. */
+	while (lguest_data.hcall_status[i] != 0xff)
+		hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0, 0);
+	lguest_data.hcalls[i].call = call;
+	lguest_data.hcalls[i].arg1 = a1;
+	lguest_data.hcalls[i].arg2 = a2;
+	lguest_data.hcalls[i].arg3 = a3;
+	asm volatile("" ::: "memory");
+	lguest_data.hcall_status[i] = 0;
+	next_async = (i + 1) % LHCALL_RING_SIZE;
+}
 int failures;
 volatile struct trap_record last_trap;
 volatile u32 resume_eip;

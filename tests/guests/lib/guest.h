@@ -42,6 +42,9 @@ static inline u32 read_eflags(void)
 	return f;
 }
 
+/* Queue a call in lguest_data's async ring; it runs at our next exit. */
+void async_hcall(u32 call, u32 a1, u32 a2, u32 a3);
+
 /* Console */
 void puts(const char *s);
 void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

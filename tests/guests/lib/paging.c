@@ -77,7 +77,7 @@ u64 as_get(struct as *as, u32 va)
 	return lguest_data.pae ? *(u64 *)p : *(u32 *)p;
 }
 
-void as_set(struct as *as, u32 va, u64 pte)
+void as_set_quiet(struct as *as, u32 va, u64 pte)
 {
 	void *p = pte_slot(as, va, 1);
 
@@ -85,6 +85,11 @@ void as_set(struct as *as, u32 va, u64 pte)
 		*(u64 *)p = pte;
 	else
 		*(u32 *)p = (u32)pte;
+}
+
+void as_set(struct as *as, u32 va, u64 pte)
+{
+	as_set_quiet(as, va, pte);
 	hcall(LHCALL_SET_PTE, as->top, va, (u32)pte, (u32)(pte >> 32));
 }
 

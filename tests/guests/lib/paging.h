@@ -25,6 +25,8 @@ void as_map(struct as *as, u32 va, u32 pa, u32 flags);
 /* The PTE slot for va: 32 or 64 bits, read/written as a u64. */
 u64 as_get(struct as *as, u32 va);
 void as_set(struct as *as, u32 va, u64 pte);
+/* The same without telling the host (queue LHCALL_SET_PTE yourself). */
+void as_set_quiet(struct as *as, u32 va, u64 pte);
 /* The directory entry (PDE / PMD) for va. */
 void as_set_dir(struct as *as, u32 va, u64 entry);
 void as_switch(struct as *as);
