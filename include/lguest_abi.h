@@ -153,8 +153,23 @@ struct lguest_init {
 	__u32 mem_size;		/* bytes of guest RAM, a multiple of the page size */
 	__u32 entry;		/* guest-physical entry point, within mem_size */
 	__u32 boot_esi;		/* %esi at entry */
-	__u32 flags;		/* zero */
+	__u32 flags;		/* LGUEST_INIT_*; other bits zero */
 };
+
+/*
+ * The guest's page table format, when the launcher knows it (from the
+ * guest's ELF note, below): a host of the other format refuses the guest
+ * with ENOEXEC.  Neither flag: the guest reads lguest_data.pae.
+ */
+#define LGUEST_INIT_PAE		1	/* the guest uses 3-level PAE tables */
+#define LGUEST_INIT_NOPAE	2	/* the guest uses 2-level tables */
+
+/*
+ * An ELF note a guest may carry to say which page tables it uses:
+ * name "lguest", type LGUEST_NOTE_PAGING, a __u32 of 2 (levels) or 3 (PAE).
+ */
+#define LGUEST_NOTE_NAME	"lguest"
+#define LGUEST_NOTE_PAGING	1
 
 /*
  * read() on /dev/lguest runs the guest until something needs the launcher,

@@ -7,6 +7,8 @@
  */
 #include "elfload.h"
 
+#include <lguest_abi.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -15,6 +17,44 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* The guest's lguest note, if it has one: which page tables it uses. */
+static int read_notes(Elf *e, const Elf32_Phdr *ph, size_t n, const char *name,
+		      uint64_t filesize, struct lg_image *img, char *err,
+		      size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		Elf_Data *d;
+		GElf_Nhdr nh;
+		size_t off = 0, noff, doff;
+
+		if (ph[i].p_type != PT_NOTE ||
+		    (uint64_t)ph[i].p_offset + ph[i].p_filesz > filesize)
+			continue;
+		d = elf_getdata_rawchunk(e, ph[i].p_offset, ph[i].p_filesz, ELF_T_NHDR);
+		if (!d)
+			continue;
+		while ((off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
+			uint32_t v;
+
+			if (nh.n_type != LGUEST_NOTE_PAGING ||
+			    nh.n_namesz != sizeof(LGUEST_NOTE_NAME) ||
+			    memcmp((char *)d->d_buf + noff, LGUEST_NOTE_NAME,
+				   sizeof(LGUEST_NOTE_NAME)))
+				continue;
+			if (nh.n_descsz != 4)
+				goto bad;
+			memcpy(&v, (char *)d->d_buf + doff, 4);
+			if (v != 2 && v != 3)
+				goto bad;
+			img->paging = v;
+		}
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "%s: corrupt lguest paging note", name);
+	return -1;
+}
 
 static int check(Elf *e, const char *name, uint64_t filesize, uint64_t mem,
 		 struct lg_image *img, char *err, size_t errlen)
@@ -98,7 +138,7 @@ static int check(Elf *e, const char *name, uint64_t filesize, uint64_t mem,
 		snprintf(err, errlen, "%s: no loadable segment", name);
 		return -1;
 	}
-	return 0;
+	return read_notes(e, ph, n, name, filesize, img, err, errlen);
 }
 
 int elf_check_fd(int fd, const char *name, uint64_t mem, struct lg_image *img,

@@ -17,6 +17,7 @@ struct lg_segment {
 
 struct lg_image {
 	uint32_t entry;		/* e_entry, as the ELF says */
+	unsigned int paging;	/* from the guest's lguest note: 2, 3 or 0 (none) */
 	unsigned int nseg;
 	struct lg_segment seg[LG_MAX_SEGMENTS];
 };

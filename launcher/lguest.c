@@ -145,7 +145,8 @@ static int open_lguest(void)
 }
 
 /* Hand the guest to the host module: LHREQ_INITIALIZE. */
-static void init_guest(int lfd, uint8_t *ram, uint64_t mem, uint32_t entry)
+static void init_guest(int lfd, uint8_t *ram, uint64_t mem, uint32_t entry,
+		       unsigned int paging)
 {
 	struct lguest_init init = {
 		.req = LHREQ_INITIALIZE,
@@ -153,12 +154,18 @@ static void init_guest(int lfd, uint8_t *ram, uint64_t mem, uint32_t entry)
 		.mem_base = (uint32_t)(uintptr_t)ram,
 		.mem_size = (uint32_t)mem,
 		.entry = entry,
+		.flags = paging == 3 ? LGUEST_INIT_PAE :
+			 paging == 2 ? LGUEST_INIT_NOPAE : 0,
 	};
 
 	if (entry >= mem)
 		fail("entry point 0x%08x is outside the guest's memory", entry);
 	if (write(lfd, &init, sizeof(init)) == (ssize_t)sizeof(init))
 		return;
+	if (errno == ENOEXEC)
+		fail("this guest uses %s page tables and this host's kernel does not: run it on a%s host kernel",
+		     paging == 3 ? "PAE" : "2-level (non-PAE)",
+		     paging == 3 ? " -pae" : " non-PAE");
 	if (errno == EPROTO)
 		fail("lg.ko speaks a different ABI than this launcher (ABI %d): install matching versions",
 		     LG_ABI_SENT);
@@ -267,6 +274,6 @@ int main(int argc, char *argv[])
 	load_segments(kfd, a.vmlinux, &img, ram);
 	close(kfd);
 
-	init_guest(lfd, ram, a.mem, img.entry);
+	init_guest(lfd, ram, a.mem, img.entry, img.paging);
 	return run_guest(lfd);
 }

@@ -35,7 +35,12 @@ static int lg_initialize(struct lguest *lg, const char __user *in, size_t size)
 		return -EPROTO;
 	if (lg->initialized)
 		return -EEXIST;
-	if (init.flags || !init.mem_size || !PAGE_ALIGNED(init.mem_base) ||
+	if ((init.flags & LGUEST_INIT_PAE && !IS_ENABLED(CONFIG_X86_PAE)) ||
+	    (init.flags & LGUEST_INIT_NOPAE && IS_ENABLED(CONFIG_X86_PAE)))
+		return -ENOEXEC;
+	if ((init.flags & ~(LGUEST_INIT_PAE | LGUEST_INIT_NOPAE)) ||
+	    (init.flags & LGUEST_INIT_PAE && init.flags & LGUEST_INIT_NOPAE) ||
+	    !init.mem_size || !PAGE_ALIGNED(init.mem_base) ||
 	    !PAGE_ALIGNED(init.mem_size) ||
 	    init.mem_size > lg_switcher_base ||
 	    (u64)init.mem_base + init.mem_size > TASK_SIZE ||

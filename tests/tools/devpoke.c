@@ -61,7 +61,7 @@ int main(void)
 	init.entry = 2 << 20;
 	show("badentry", write(fd, &init, sizeof(init)));
 	init.entry = 0x1000;
-	init.flags = 1;
+	init.flags = 0x80;
 	show("flags", write(fd, &init, sizeof(init)));
 	init.flags = 0;
 	show("init", write(fd, &init, sizeof(init)));

@@ -24,6 +24,12 @@ void guest_main(void)
 	as_switch(&a);
 	puts("reading through a large-page entry\n");
 	(void)*(volatile u32 *)0x40000000;
+#elif defined(PTE_SWITCHER)
+	/* Our own page, mapped where the Switcher lives, then written. */
+	as_map(&a, lguest_data.switcher_base, 0x00200000, PTE_P | PTE_RW);
+	as_switch(&a);
+	puts("writing through our mapping of the Switcher's address\n");
+	*(volatile u32 *)lguest_data.switcher_base = 0xdeadbeef;
 #else
 	puts("switching to a page table beyond our memory\n");
 	hcall(LHCALL_NEW_PGTABLE, boot_ecx + 0x10000, 0, 0, 0);
