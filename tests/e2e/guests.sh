@@ -33,6 +33,7 @@ ok "insmod lg.ko"
 guest hello 0 "hello from a guest in ring 1" "hello: prints and powers off, launcher exits 0"
 guest ring 0 "GUEST: PASS" "ring: runs in ring 1, cli/sti cannot touch the real IF"
 guest traps 0 "GUEST: PASS" "traps: exceptions reach the guest's handlers with vector, error code, cr2"
+guest user 0 "GUEST: PASS" "user: ring-3 code's system calls and faults reach the ring-1 kernel on its own stack"
 guest paging 0 "GUEST: PASS" "paging: 64 MB through two address spaces of its own, 4000 switches, A/D bits, its own faults"
 case $(uname -r) in *-pae) fmt="PAE tables" ;; *) fmt="2-level tables" ;; esac
 if printf '%s\n' "$out" | grep -q "paging: $fmt"; then

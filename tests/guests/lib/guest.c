@@ -176,8 +176,16 @@ void __attribute__((weak)) irq_handler(unsigned int irq)
 	failures++;
 }
 
+int __attribute__((weak)) trap_hook(struct frame *f)
+{
+	(void)f;
+	return 0;
+}
+
 void trap_dispatch(struct frame *f)
 {
+	if (trap_hook(f))
+		return;
 	if (f->vector >= LGUEST_IRQ_BASE && f->vector < LGUEST_IRQ_BASE + LGUEST_IRQS) {
 		irq_handler(f->vector - LGUEST_IRQ_BASE);
 		return;

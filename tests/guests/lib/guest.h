@@ -63,6 +63,9 @@ struct frame {
 	u32 eip, cs, eflags;
 };
 
+/* A test's own first look at every trap: return 1 if it handled it. */
+int trap_hook(struct frame *f);
+
 /* Install our stub for vector as a ring-1 interrupt gate. */
 void set_trap(unsigned int vector);
 void set_all_traps(void);
