@@ -30,7 +30,7 @@ launcher: deps
 tools: deps
 	@mkdir -p $(BUILD)/tools
 	@for t in runas devpoke speedloop fpuloop; do \
-		gcc -m32 -static -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iinclude \
+		gcc -m32 -static -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iinclude -Itests/guests/lib \
 			-o $(BUILD)/tools/$$t tests/tools/$$t.c || exit 1; done
 
 guest: deps

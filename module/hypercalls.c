@@ -185,26 +185,24 @@ void lg_do_hypercall(struct lguest *lg)
  */
 void lg_do_async_hcalls(struct lguest *lg)
 {
-	u8 status[LHCALL_RING_SIZE];
 	unsigned int n;
 
 	if (!lg->lguest_data)
 		return;
-	if (!lg_read_guest(lg, LD_RING(hcall_status), status, sizeof(status))) {
-		lg_kill(lg, "lguest_data is no longer in guest memory");
-		return;
-	}
+	/* One byte to read on every exit when nothing is queued. */
 	for (n = 0; n < LHCALL_RING_SIZE && !lg->dead; n++) {
 		unsigned int i = lg->next_hcall;
 		struct lguest_hcall h;
-		u8 done = 0xff;
+		u8 status, done = 0xff;
 
-		if (status[i] != 0)
-			break;
-		if (!lg_read_guest(lg, LD_RING(hcalls[i]), &h, sizeof(h))) {
+		if (!lg_read_guest(lg, LD_RING(hcall_status[i]), &status, 1) ||
+		    (status == 0 &&
+		     !lg_read_guest(lg, LD_RING(hcalls[i]), &h, sizeof(h)))) {
 			lg_kill(lg, "lguest_data is no longer in guest memory");
 			return;
 		}
+		if (status != 0)
+			break;
 		lg_hcall(lg, h.call, h.arg1, h.arg2, h.arg3);
 		lg_write_guest(lg, LD_RING(hcall_status[i]), &done, 1);
 		lg->next_hcall = (i + 1) % LHCALL_RING_SIZE;

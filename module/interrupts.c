@@ -77,10 +77,22 @@ void lg_set_clockevent(struct lguest *lg, u32 delta_ns)
 /* The interrupts the guest has not blocked. */
 static unsigned long lg_unblocked(struct lguest *lg)
 {
+	unsigned long pending = READ_ONCE(lg->irqs_pending);
 	u32 blocked = 0;
 
-	lg_read_data(lg, LD(blocked_interrupts), &blocked);
-	return READ_ONCE(lg->irqs_pending) & ~(unsigned long)blocked;
+	/* Most entries have nothing pending: no need to read guest memory. */
+	if (pending)
+		lg_read_data(lg, LD(blocked_interrupts), &blocked);
+	return pending & ~(unsigned long)blocked;
+}
+
+/* lguest_data.irq_pending, written only when it changes. */
+static void lg_show_pending(struct lguest *lg, bool pending)
+{
+	if (lg->irq_pending_shown == pending)
+		return;
+	lg_write_data(lg, LD(irq_pending), pending);
+	lg->irq_pending_shown = pending;
 }
 
 /* Is there something to wake a halted guest for? */
@@ -111,12 +123,9 @@ void lg_maybe_deliver_irq(struct lguest *lg)
 	u32 enabled = 0, start = 0, end = 0;
 	unsigned int irq;
 
-	if (!pending) {
-		if (lg->lguest_data)
-			lg_write_data(lg, LD(irq_pending), 0);
+	lg_show_pending(lg, pending);
+	if (!pending)
 		return;
-	}
-	lg_write_data(lg, LD(irq_pending), 1);
 	if (!lg_read_data(lg, LD(irq_enabled), &enabled) ||
 	    !(enabled & X86_EFLAGS_IF))
 		return;

@@ -125,6 +125,7 @@ struct lguest {
 	struct task_struct *tsk;	/* the launcher task that runs us */
 	unsigned long irqs_pending;	/* bit n: irq n is raised */
 	struct hrtimer hrt;		/* the clock event: irq 0 */
+	bool irq_pending_shown;		/* what lguest_data.irq_pending says */
 	bool halted;
 
 	struct lg_shadow shadow;
