@@ -33,8 +33,11 @@ tools: deps
 		gcc -m32 -static -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iinclude -Itests/guests/lib \
 			-o $(BUILD)/tools/$$t tests/tools/$$t.c || exit 1; done
 
+# The Linux guest kernel (guest-patches/) and its default initramfs.
 guest: deps
 	@scripts/build-guest.sh >/dev/null
+	@scripts/build-guest.sh pae >/dev/null
+	@scripts/build-initramfs.sh $(BUILD)/guest/initrd.gz >/dev/null
 
 # The tiny freestanding test guests (tests/guests/).
 guests: deps

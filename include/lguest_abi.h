@@ -12,9 +12,11 @@
 #ifndef _LGUEST_ABI_H
 #define _LGUEST_ABI_H
 
+#ifndef __ASSEMBLY__
 #include <linux/types.h>
+#endif
 
-#define LGUEST_ABI_VERSION	5
+#define LGUEST_ABI_VERSION	6
 
 /* The misc device the launcher drives, relative to /dev. */
 #define LGUEST_DEVICE_NAME	"lguest"
@@ -31,7 +33,7 @@
 #define LHCALL_LGUEST_INIT	1	/* ebx: guest-physical &lguest_data */
 #define LHCALL_SHUTDOWN		2	/* ebx: gpa of reason (NUL-terminated), ecx: LGUEST_SHUTDOWN_* */
 #define LHCALL_CONSOLE_WRITE	3	/* ebx: gpa of bytes, ecx: count (<= LGUEST_CONSOLE_MAX) */
-#define LHCALL_NEW_PGTABLE	4	/* ebx: gpa of the top-level page table to run on */
+#define LHCALL_NEW_PGTABLE	4	/* ebx: gpa of the top-level table to run on, ecx: forget its mappings below this address (0: keep) */
 #define LHCALL_FLUSH_TLB	5	/* ebx: 0 this address space, 1 all of them */
 #define LHCALL_LOAD_IDT_ENTRY	6	/* ebx: vector, ecx: low word, edx: high word */
 #define LHCALL_SET_STACK	7	/* ebx: ss, ecx: esp of the ring-1 stack for traps from ring 3 */
@@ -42,6 +44,7 @@
 #define LHCALL_SET_PGD		15	/* ebx: gpa of top level, ecx: vaddr */
 #define LHCALL_LOAD_GDT_ENTRY	18	/* ebx: index, ecx: low word, edx: high word */
 #define LHCALL_SEND_INTERRUPTS	19	/* nothing: deliver pending interrupts now */
+#define LHCALL_CONSOLE_READ	20	/* ebx: gpa of a struct lguest_console_input, ecx: bytes it holds */
 
 /*
  * Virtual interrupts: irq n (n < LGUEST_IRQS) arrives at IDT vector
@@ -51,9 +54,11 @@
  */
 #define LGUEST_IRQS		32
 #define LGUEST_IRQ_BASE		32
+#define LGUEST_CONSOLE_IRQ	1	/* the launcher has console input */
 
 #define LGUEST_SHUTDOWN_POWEROFF	0
 #define LGUEST_SHUTDOWN_RESTART		1
+#define LGUEST_SHUTDOWN_PANIC		2	/* the guest kernel panicked */
 
 #define LGUEST_CONSOLE_MAX	1024	/* bytes per LHCALL_CONSOLE_WRITE */
 #define LGUEST_REASON_MAX	256	/* bytes of a shutdown or kill reason */
@@ -97,6 +102,15 @@
  * direct one.
  */
 #define LHCALL_RING_SIZE	64
+
+/*
+ * An ELF note a guest may carry to say which page tables it uses:
+ * name "lguest", type LGUEST_NOTE_PAGING, a __u32 of 2 (levels) or 3 (PAE).
+ */
+#define LGUEST_NOTE_NAME	"lguest"
+#define LGUEST_NOTE_PAGING	1
+
+#ifndef __ASSEMBLY__
 struct lguest_hcall {
 	__u32 call, arg1, arg2, arg3, arg4;
 };
@@ -165,13 +179,6 @@ struct lguest_init {
 #define LGUEST_INIT_NOPAE	2	/* the guest uses 2-level tables */
 
 /*
- * An ELF note a guest may carry to say which page tables it uses:
- * name "lguest", type LGUEST_NOTE_PAGING, a __u32 of 2 (levels) or 3 (PAE).
- */
-#define LGUEST_NOTE_NAME	"lguest"
-#define LGUEST_NOTE_PAGING	1
-
-/*
  * read() on /dev/lguest runs the guest until something needs the launcher,
  * and then returns one struct lguest_exit (the buffer must hold
  * LGUEST_EXIT_MAX bytes).  It fails with EINTR when a signal is pending.
@@ -182,6 +189,8 @@ enum lguest_exit_reason {
 	LGUEST_EXIT_CONSOLE = 1,	/* data: bytes the guest wrote */
 	LGUEST_EXIT_SHUTDOWN = 2,	/* arg[0]: LGUEST_SHUTDOWN_*, data: reason */
 	LGUEST_EXIT_KILLED = 3,		/* data: why the host killed the guest */
+	/* arg[0]: gpa of a struct lguest_console_input, arg[1]: its size */
+	LGUEST_EXIT_CONSOLE_READ = 4,
 };
 
 struct lguest_exit {
@@ -192,5 +201,16 @@ struct lguest_exit {
 };
 
 #define LGUEST_EXIT_MAX	(sizeof(struct lguest_exit) + LGUEST_CONSOLE_MAX)
+
+/*
+ * LHCALL_CONSOLE_READ: the launcher fills data[] with up to (size - 4)
+ * bytes of console input and sets len (0: none waiting).  It raises
+ * LGUEST_CONSOLE_IRQ when input arrives.
+ */
+struct lguest_console_input {
+	__u32 len;
+	char data[];
+};
+#endif /* !__ASSEMBLY__ */
 
 #endif /* _LGUEST_ABI_H */

@@ -63,6 +63,7 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 		{ "version", no_argument, NULL, 'V' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "initrd", required_argument, NULL, 'i' },
+		{ "reboot-exit", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	size_t used = 0;
@@ -73,7 +74,7 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 	optind = 0;
 	opterr = 0;
 	/* "+": stop at the first non-option, which is <mem>. */
-	while ((c = getopt_long(argc, argv, "+:hVvi:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hVvi:r", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			a->help = true;
@@ -83,6 +84,9 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 			break;
 		case 'v':
 			a->verbose = true;
+			break;
+		case 'r':
+			a->reboot_exit = true;
 			break;
 		case 'i':
 			if (!optarg[0]) {

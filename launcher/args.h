@@ -16,6 +16,7 @@ struct lg_args {
 	const char *vmlinux;
 	const char *initrd;	/* NULL: none */
 	bool verbose;
+	bool reboot_exit;	/* --reboot-exit: a guest restart ends us (status 2) */
 	bool help;
 	bool version;
 	char cmdline[2048];	/* kernel arguments, space-separated */

@@ -6,18 +6,29 @@
  * vmlinux, give the guest memory out of our own address space, load the
  * kernel into it and hand it to the host module through /dev/lguest.
  *
+ * A Linux guest finds what a boot loader would give it at %esi: a
+ * boot_params page (the x86 boot protocol's "zero page") with the memory
+ * map, the command line and the initrd, and hardware_subarch set to
+ * X86_SUBARCH_LGUEST so it takes the lguest way in (no bzImage: its
+ * decompressor cannot run in ring 1).  Its console is ours: output comes
+ * back as exits of read(), input goes in through LHCALL_CONSOLE_READ and
+ * an interrupt a second thread raises when our stdin has something.
+ *
  * Exit status (also in --help and docs/launcher.md):
  *   0  the guest powered off cleanly
  *   1  the guest could not be started (bad arguments, bad vmlinux or
  *      initrd, /dev/lguest missing or refused us)
- *   2  the guest asked to restart
+ *   2  the guest asked to restart and --reboot-exit was given (without
+ *      it the launcher starts the guest again in place)
  *   3  the guest was killed; the reason is printed
+ *   4  the guest kernel panicked; its message is printed
  */
 #include "args.h"
 #include "elfload.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,8 +36,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include <asm/bootparam.h>
 #include <lguest_abi.h>
 
 /* The tests build a launcher that claims another ABI (lguest-wrongabi). */
@@ -43,7 +56,20 @@ enum {
 	EXIT_SETUP = 1,
 	EXIT_RESTART = 2,
 	EXIT_KILLED = 3,
+	EXIT_PANIC = 4,
 };
+
+/*
+ * Where the boot protocol's pieces go in guest-physical memory: below the
+ * 1 MiB the kernel never allocates early, and away from the kernel image
+ * (which a vmlinux links at 16 MiB).
+ */
+#define BOOT_PARAMS_GPA	0x90000u
+#define CMDLINE_GPA	0x91000u
+/* The guest kernel's console is the lguest console (hvc0). */
+#define DEFAULT_CMDLINE	"console=hvc0"
+/* Keep the initrd in memory every 32-bit kernel maps (lowmem). */
+#define INITRD_TOP_MAX	(512u << 20)
 
 static int verbose;
 
@@ -81,12 +107,18 @@ static void usage(FILE *f)
 		"\n"
 		"Options:\n"
 		"  -i, --initrd=FILE  give the guest FILE as its initial ramdisk\n"
+		"  -r, --reboot-exit  exit (status 2) when the guest restarts, instead\n"
+		"                     of starting it again\n"
 		"  -v, --verbose      say what the launcher does\n"
 		"  -h, --help         show this help\n"
 		"  -V, --version      show the version and ABI\n"
 		"\n"
+		"The guest's command line starts with '" DEFAULT_CMDLINE "';\n"
+		"its console is this terminal.\n"
+		"\n"
 		"Exit status: 0 guest powered off, 1 guest could not be started,\n"
-		"2 guest asked to restart, 3 guest was killed (reason printed).\n");
+		"2 guest restarted (with --reboot-exit), 3 guest was killed (reason\n"
+		"printed), 4 guest kernel panicked.\n");
 }
 
 /* Map the guest's RAM: it is simply part of our address space. */
@@ -144,9 +176,205 @@ static int open_lguest(void)
 	}
 }
 
+/* Does [gpa, gpa + len) miss every segment of the image? */
+static int clear_of_image(const struct lg_image *img, uint64_t gpa, uint64_t len)
+{
+	for (unsigned int i = 0; i < img->nseg; i++)
+		if (gpa < (uint64_t)img->seg[i].paddr + img->seg[i].memsz &&
+		    img->seg[i].paddr < gpa + len)
+			return 0;
+	return 1;
+}
+
+/*
+ * Load the initrd near the top of (low) guest memory, clear of the
+ * kernel, as a boot loader would.  Returns its guest-physical address.
+ */
+static uint32_t load_initrd(const char *name, uint8_t *ram, uint64_t mem,
+			    const struct lg_image *img, uint32_t *size)
+{
+	int fd = open(name, O_RDONLY | O_CLOEXEC);
+	uint64_t top = mem < INITRD_TOP_MAX ? mem : INITRD_TOP_MAX, gpa;
+	struct stat st;
+	size_t done = 0;
+
+	if (fd < 0 || fstat(fd, &st) != 0)
+		fail("cannot open initrd %s: %s", name, strerror(errno));
+	if ((uint64_t)st.st_size > top)
+		fail("initrd %s (%lld bytes) does not fit in the guest's memory",
+		     name, (long long)st.st_size);
+	gpa = (top - (uint64_t)st.st_size) & ~0xfffULL;
+	if (gpa < CMDLINE_GPA + 0x1000 || !clear_of_image(img, gpa, (uint64_t)st.st_size))
+		fail("initrd %s (%lld bytes) does not fit in the guest's memory beside the kernel: give the guest more memory",
+		     name, (long long)st.st_size);
+	while (done < (size_t)st.st_size) {
+		ssize_t r = read(fd, ram + gpa + done, (size_t)st.st_size - done);
+
+		if (r <= 0)
+			fail("%s: reading the initrd: %s", name,
+			     r ? strerror(errno) : "unexpected end of file");
+		done += (size_t)r;
+	}
+	close(fd);
+	*size = (uint32_t)st.st_size;
+	note("loaded initrd %s at guest-physical 0x%08llx (%u bytes)", name,
+	     (unsigned long long)gpa, *size);
+	return (uint32_t)gpa;
+}
+
+/*
+ * The boot_params page a Linux guest reads at entry (%esi).  Returns its
+ * guest-physical address, or 0 if the image uses that memory itself (a
+ * guest that is not Linux, which has no use for it).
+ */
+static uint32_t setup_boot_params(uint8_t *ram, uint64_t mem,
+				  const struct lg_image *img,
+				  const struct lg_args *a)
+{
+	struct boot_params *bp = (struct boot_params *)(ram + BOOT_PARAMS_GPA);
+	char *cmdline = (char *)ram + CMDLINE_GPA;
+	uint32_t initrd = 0, initrd_size = 0;
+	int n;
+
+	if (mem < CMDLINE_GPA + 0x1000 ||
+	    !clear_of_image(img, BOOT_PARAMS_GPA, CMDLINE_GPA + 0x1000 - BOOT_PARAMS_GPA)) {
+		if (a->initrd)
+			fail("--initrd given, but %s uses the memory where its boot parameters would go",
+			     a->vmlinux);
+		return 0;
+	}
+	if (a->initrd)
+		initrd = load_initrd(a->initrd, ram, mem, img, &initrd_size);
+
+	n = snprintf(cmdline, 0x1000, "%s%s%s", DEFAULT_CMDLINE,
+		     a->cmdline[0] ? " " : "", a->cmdline);
+	/* After a restart in place the guest can tell: lguest.restarts=N. */
+	if (n >= 0 && n < 0x1000 && getenv("LGUEST_RESTARTS"))
+		n += snprintf(cmdline + n, 0x1000 - n, " lguest.restarts=%s",
+			      getenv("LGUEST_RESTARTS"));
+	if (n < 0 || n >= 0x1000)
+		fail("the kernel command line is too long");
+
+	memset(bp, 0, sizeof(*bp));
+	bp->hdr.boot_flag = 0xAA55;
+	bp->hdr.header = 0x53726448;		/* "HdrS" */
+	bp->hdr.version = 0x020f;
+	bp->hdr.type_of_loader = 0xff;		/* a loader with no id */
+	bp->hdr.loadflags = LOADED_HIGH;
+	bp->hdr.hardware_subarch = 1;		/* X86_SUBARCH_LGUEST */
+	bp->hdr.cmd_line_ptr = CMDLINE_GPA;
+	bp->hdr.cmdline_size = 0x1000 - 1;
+	bp->hdr.ramdisk_image = initrd;
+	bp->hdr.ramdisk_size = initrd_size;
+	/*
+	 * Guest memory is RAM but for the PC's hole below 1 MiB (Linux
+	 * ignores a one-entry map as bogus, so it gets the usual two).
+	 */
+	bp->e820_entries = 2;
+	bp->e820_table[0].addr = 0;
+	bp->e820_table[0].size = 0xa0000;
+	bp->e820_table[0].type = 1;		/* E820_TYPE_RAM */
+	bp->e820_table[1].addr = 0x100000;
+	bp->e820_table[1].size = mem - 0x100000;
+	bp->e820_table[1].type = 1;
+	note("boot parameters at 0x%08x, command line '%s'", BOOT_PARAMS_GPA,
+	     cmdline);
+	return BOOT_PARAMS_GPA;
+}
+
+/*
+ * Console input.  A thread reads our stdin into a buffer and raises the
+ * console interrupt; the guest then asks for the bytes (an exit of
+ * read(), handled in run_guest()).
+ */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t room;
+	char buf[4096];
+	size_t len;
+	int lfd;
+} input = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, {0}, 0, -1 };
+
+static void *input_thread(void *arg)
+{
+	uint32_t irq[2] = { LHREQ_IRQ, LGUEST_CONSOLE_IRQ };
+	char buf[256];
+
+	(void)arg;
+	for (;;) {
+		ssize_t r = read(STDIN_FILENO, buf, sizeof(buf));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return NULL;
+		pthread_mutex_lock(&input.lock);
+		while (input.len + (size_t)r > sizeof(input.buf))
+			pthread_cond_wait(&input.room, &input.lock);
+		memcpy(input.buf + input.len, buf, (size_t)r);
+		input.len += (size_t)r;
+		pthread_mutex_unlock(&input.lock);
+		if (write(input.lfd, irq, sizeof(irq)) != (ssize_t)sizeof(irq))
+			return NULL;
+	}
+}
+
+/* LGUEST_EXIT_CONSOLE_READ: fill the guest's struct lguest_console_input. */
+static void console_read(uint8_t *ram, uint64_t mem, uint32_t gpa, uint32_t size)
+{
+	struct lguest_console_input *in;
+	size_t n;
+
+	if (size < sizeof(*in) || gpa > mem || size > mem - gpa)
+		fail("lg.ko asked for console input into a bad buffer (0x%08x, %u bytes)",
+		     gpa, size);
+	in = (struct lguest_console_input *)(ram + gpa);
+	pthread_mutex_lock(&input.lock);
+	n = input.len < size - sizeof(*in) ? input.len : size - sizeof(*in);
+	memcpy(in->data, input.buf, n);
+	memmove(input.buf, input.buf + n, input.len - n);
+	input.len -= n;
+	pthread_cond_signal(&input.room);
+	pthread_mutex_unlock(&input.lock);
+	in->len = (uint32_t)n;
+}
+
+/* A terminal on stdin becomes the guest's: raw, until we exit. */
+static struct termios saved_tio;
+static bool tty_saved;
+
+static void restore_terminal(void)
+{
+	if (tty_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+}
+
+static void start_console_input(int lfd)
+{
+	pthread_t t;
+
+	input.lfd = lfd;
+	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
+		struct termios raw = saved_tio;
+
+		/* The guest echoes and edits lines; ^C goes to it too. */
+		raw.c_lflag &= ~(ICANON | ECHO | ISIG | IEXTEN);
+		raw.c_iflag &= ~(ICRNL | IXON);
+		raw.c_cc[VMIN] = 1;
+		raw.c_cc[VTIME] = 0;
+		if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0) {
+			tty_saved = true;
+			atexit(restore_terminal);
+		}
+	}
+	if (pthread_create(&t, NULL, input_thread, NULL) != 0)
+		fail("cannot start the console input thread");
+	pthread_detach(t);
+}
+
 /* Hand the guest to the host module: LHREQ_INITIALIZE. */
 static void init_guest(int lfd, uint8_t *ram, uint64_t mem, uint32_t entry,
-		       unsigned int paging)
+		       unsigned int paging, uint32_t boot_esi)
 {
 	struct lguest_init init = {
 		.req = LHREQ_INITIALIZE,
@@ -154,6 +382,7 @@ static void init_guest(int lfd, uint8_t *ram, uint64_t mem, uint32_t entry,
 		.mem_base = (uint32_t)(uintptr_t)ram,
 		.mem_size = (uint32_t)mem,
 		.entry = entry,
+		.boot_esi = boot_esi,
 		.flags = paging == 3 ? LGUEST_INIT_PAE :
 			 paging == 2 ? LGUEST_INIT_NOPAE : 0,
 	};
@@ -177,7 +406,7 @@ static void init_guest(int lfd, uint8_t *ram, uint64_t mem, uint32_t entry,
  * The guest runs inside read(); each return is something for us to do.
  * Returns our exit status.
  */
-static int run_guest(int lfd)
+static int run_guest(int lfd, uint8_t *ram, uint64_t mem, bool reboot_exit)
 {
 	static union {
 		struct lguest_exit exit;
@@ -204,12 +433,20 @@ static int run_guest(int lfd)
 				     strerror(errno));
 			fflush(stdout);
 			break;
+		case LGUEST_EXIT_CONSOLE_READ:
+			console_read(ram, mem, e->arg[0], e->arg[1]);
+			break;
 		case LGUEST_EXIT_SHUTDOWN:
 			fflush(stdout);
 			if (e->arg[0] == LGUEST_SHUTDOWN_RESTART) {
 				fprintf(stderr, "lguest: guest asked to restart: %s\n",
 					e->data);
-				return EXIT_RESTART;
+				return reboot_exit ? EXIT_RESTART : -1;
+			}
+			if (e->arg[0] == LGUEST_SHUTDOWN_PANIC) {
+				fprintf(stderr, "lguest: guest kernel panicked: %s\n",
+					e->data);
+				return EXIT_PANIC;
 			}
 			note("guest powered off: %s", e->data);
 			return EXIT_POWEROFF;
@@ -229,7 +466,8 @@ int main(int argc, char *argv[])
 	struct lg_image img;
 	char err[512];
 	uint8_t *ram;
-	int kfd, lfd;
+	uint32_t boot_esi;
+	int kfd, lfd, status;
 
 	if (parse_args(argc, argv, &a, err, sizeof(err))) {
 		fprintf(stderr, "lguest: %s\nTry 'lguest --help'.\n", err);
@@ -273,7 +511,27 @@ int main(int argc, char *argv[])
 	ram = map_guest_memory(a.mem);
 	load_segments(kfd, a.vmlinux, &img, ram);
 	close(kfd);
+	boot_esi = setup_boot_params(ram, a.mem, &img, &a);
 
-	init_guest(lfd, ram, a.mem, img.entry, img.paging);
-	return run_guest(lfd);
+	init_guest(lfd, ram, a.mem, img.entry, img.paging, boot_esi);
+	start_console_input(lfd);
+	status = run_guest(lfd, ram, a.mem, a.reboot_exit);
+	if (status >= 0)
+		return status;
+	/*
+	 * A restart in place: start over as a new process, so the guest gets
+	 * fresh memory and a fresh /dev/lguest (ours close on exec).
+	 */
+	{
+		const char *s = getenv("LGUEST_RESTARTS");
+		char buf[16];
+
+		snprintf(buf, sizeof(buf), "%ld", (s ? strtol(s, NULL, 10) : 0) + 1);
+		setenv("LGUEST_RESTARTS", buf, 1);
+	}
+	fprintf(stderr, "lguest: restarting the guest\n");
+	fflush(NULL);
+	restore_terminal();
+	execv("/proc/self/exe", argv);
+	fail("cannot restart the guest: exec /proc/self/exe: %s", strerror(errno));
 }

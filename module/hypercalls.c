@@ -57,7 +57,8 @@ static void lg_shutdown(struct lguest *lg, u32 gpa, u32 how)
 	char *reason = lg->exit->data;
 	unsigned int len = 0;
 
-	if (how != LGUEST_SHUTDOWN_POWEROFF && how != LGUEST_SHUTDOWN_RESTART) {
+	if (how != LGUEST_SHUTDOWN_POWEROFF && how != LGUEST_SHUTDOWN_RESTART &&
+	    how != LGUEST_SHUTDOWN_PANIC) {
 		lg_kill(lg, "LHCALL_SHUTDOWN: unknown shutdown type %u", how);
 		return;
 	}
@@ -101,6 +102,26 @@ static void lg_console_write(struct lguest *lg, u32 gpa, u32 len)
 	lg->exit_ready = true;
 }
 
+/*
+ * Console input lives in the launcher: hand the buffer's place over and
+ * let the launcher fill it before the guest runs on.
+ */
+static void lg_console_read(struct lguest *lg, u32 gpa, u32 size)
+{
+	if (size < sizeof(struct lguest_console_input) ||
+	    size > sizeof(struct lguest_console_input) + LGUEST_CONSOLE_MAX ||
+	    gpa % 4 || gpa >= lg->mem_size || size > lg->mem_size - gpa) {
+		lg_kill(lg, "LHCALL_CONSOLE_READ: a buffer of %u bytes at 0x%08x is not an aligned buffer of 4 to %zu bytes in guest memory",
+			size, gpa, sizeof(struct lguest_console_input) + LGUEST_CONSOLE_MAX);
+		return;
+	}
+	lg->exit->reason = LGUEST_EXIT_CONSOLE_READ;
+	lg->exit->arg[0] = gpa;
+	lg->exit->arg[1] = size;
+	lg->exit->len = 0;
+	lg->exit_ready = true;
+}
+
 static void lg_set_stack(struct lguest *lg, u32 ss, u32 esp)
 {
 	if (!lg_valid_stack_segment(lg, ss, 1)) {
@@ -131,6 +152,9 @@ static void lg_hcall(struct lguest *lg, u32 call, u32 a1, u32 a2, u32 a3)
 	case LHCALL_CONSOLE_WRITE:
 		lg_console_write(lg, a1, a2);
 		break;
+	case LHCALL_CONSOLE_READ:
+		lg_console_read(lg, a1, a2);
+		break;
 	case LHCALL_LOAD_IDT_ENTRY:
 		lg_load_idt_entry(lg, a1, a2, a3);
 		break;
@@ -149,7 +173,7 @@ static void lg_hcall(struct lguest *lg, u32 call, u32 a1, u32 a2, u32 a3)
 	case LHCALL_SEND_INTERRUPTS:
 		break;
 	case LHCALL_NEW_PGTABLE:
-		lg_new_pgtable(lg, a1);
+		lg_new_pgtable(lg, a1, a2);
 		break;
 	case LHCALL_FLUSH_TLB:
 		lg_flush_tlb(lg, a1);
@@ -172,6 +196,7 @@ void lg_do_hypercall(struct lguest *lg)
 	u32 call = r->eax;
 
 	r->eax = 0;
+	lg->nr_hcall[call % 32]++;
 	lg_hcall(lg, call, r->ebx, r->ecx, r->edx);
 }
 
@@ -203,6 +228,7 @@ void lg_do_async_hcalls(struct lguest *lg)
 		}
 		if (status != 0)
 			break;
+		lg->nr_async++;
 		lg_hcall(lg, h.call, h.arg1, h.arg2, h.arg3);
 		lg_write_guest(lg, LD_RING(hcall_status[i]), &done, 1);
 		lg->next_hcall = (i + 1) % LHCALL_RING_SIZE;

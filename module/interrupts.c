@@ -134,6 +134,13 @@ void lg_maybe_deliver_irq(struct lguest *lg)
 	if (lg->regs.eip >= start && lg->regs.eip < end)
 		return;
 
+	/*
+	 * Calls the guest queued may say which stack an interrupt from ring 3
+	 * lands on (LHCALL_SET_STACK at a context switch): run them first.
+	 */
+	lg_do_async_hcalls(lg);
+	if (lg->exit_ready)
+		return;
 	irq = __ffs(pending);
 	clear_bit(irq, &lg->irqs_pending);
 	if (!lg->idt[LGUEST_IRQ_BASE + irq]) {
@@ -141,5 +148,6 @@ void lg_maybe_deliver_irq(struct lguest *lg)
 			irq, LGUEST_IRQ_BASE + irq);
 		return;
 	}
+	lg->nr_irq_delivered++;
 	lg_deliver_trap(lg, LGUEST_IRQ_BASE + irq, false);
 }

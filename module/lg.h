@@ -94,7 +94,7 @@ struct lg_pgdir {
 	int mapped_cpu;			/* whose Switcher pages are mapped */
 };
 
-#define LG_PGDIRS	4		/* shadows kept for quick switches */
+#define LG_PGDIRS	8		/* shadows kept for quick switches */
 #define LG_IDENTITY	0xffffffffu	/* gpgdir of the boot identity map */
 
 struct lg_shadow {
@@ -110,6 +110,13 @@ struct lguest {
 	bool initialized;
 	unsigned long mem_base;		/* launcher address of guest-physical 0 */
 	unsigned long mem_size;
+	/* Where the guest's kernel half starts (LHCALL_NEW_PGTABLE), or 0. */
+	u32 kernel_start;
+	/* Last-level shadow tables of the kernel half, shared by all shadows. */
+	lg_pte_t **ktab;
+	/* Exit counts, for "lguest.stats" debugging: see lg_release(). */
+	unsigned long nr_exits, nr_host_irq, nr_demand, nr_guest_pf, nr_hcall[32],
+		      nr_async, nr_gp, nr_trap_other, nr_irq_delivered;
 
 	struct lguest_regs regs;
 	u64 gdt[LGUEST_GDT_ENTRIES];
@@ -190,7 +197,7 @@ void lg_shadow_map_switcher(struct lguest *lg, int cpu);
 bool lg_switcher_mapped(struct lguest *lg, int cpu);
 int lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode);
 unsigned long lg_shadow_cr3(struct lguest *lg);
-void lg_new_pgtable(struct lguest *lg, u32 gpgdir);
+void lg_new_pgtable(struct lguest *lg, u32 gpgdir, u32 flush_below);
 void lg_flush_tlb(struct lguest *lg, bool all);
 void lg_set_entry(struct lguest *lg, u32 gpgdir, u32 vaddr, bool upper);
 int lg_gva_to_gpa(struct lguest *lg, u32 vaddr, u32 *gpa);

@@ -227,6 +227,16 @@ static int lg_release(struct inode *inode, struct file *file)
 	struct lguest *lg = file->private_data;
 
 	if (lg->initialized) {
+		unsigned int i;
+
+		/* What the guest cost us, for "dmesg" when tuning (debug level). */
+		pr_debug("guest exits %lu: host irq %lu, shadow faults %lu, guest faults %lu, #GP %lu, other traps %lu, irqs %lu, async calls %lu\n",
+			 lg->nr_exits, lg->nr_host_irq, lg->nr_demand,
+			 lg->nr_guest_pf, lg->nr_gp, lg->nr_trap_other,
+			 lg->nr_irq_delivered, lg->nr_async);
+		for (i = 0; i < ARRAY_SIZE(lg->nr_hcall); i++)
+			if (lg->nr_hcall[i])
+				pr_debug("  hypercall %u: %lu\n", i, lg->nr_hcall[i]);
 		lg_irq_exit(lg);
 		put_task_struct(lg->tsk);
 		lg_shadow_free(lg);

@@ -23,6 +23,7 @@
  */
 #include <linux/mm.h>
 #include <linux/gfp.h>
+#include <linux/slab.h>
 #include "lg.h"
 
 #define LG_TABLE_FLAGS	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
@@ -41,8 +42,43 @@ static struct lg_pgdir *lg_cur(struct lguest *lg)
 	return &lg->shadow.dirs[lg->shadow.cur];
 }
 
+/*
+ * The guest's kernel half (from kernel_start up, which it gave us with
+ * LHCALL_NEW_PGTABLE) is the same in all its page tables, like global
+ * pages on the hardware.  So its last-level shadow tables are shared by
+ * all our shadows: a kernel page the guest touched once is mapped in every
+ * address space, and a new process does not fault the kernel in again.
+ * The slot holding the Switcher stays per shadow.  Returns the shared
+ * slot for vaddr, or -1.
+ */
+#ifdef CONFIG_X86_PAE
+#define LG_PT_SHIFT	LG_MID_SHIFT
+#else
+#define LG_PT_SHIFT	LG_TOP_SHIFT
+#endif
+#define LG_KSLOTS	(1u << (32 - LG_PT_SHIFT))
+
+static int lg_kslot(struct lguest *lg, u32 vaddr)
+{
+	u32 slot = vaddr >> LG_PT_SHIFT;
+
+	if (!lg->kernel_start || !lg->ktab ||
+	    (slot << LG_PT_SHIFT) < lg->kernel_start ||
+	    slot >= (lg_switcher_base >> LG_PT_SHIFT))
+		return -1;
+	return slot;
+}
+
+static bool lg_is_shared(struct lguest *lg, u32 vaddr, lg_pte_t *pt)
+{
+	int k = lg_kslot(lg, vaddr);
+
+	return k >= 0 && lg->ktab[k] == pt;
+}
+
 /* The last-level entry for vaddr in pd, allocating a table if asked. */
-static lg_pte_t *lg_pte(struct lg_pgdir *pd, u32 vaddr, bool alloc)
+static lg_pte_t *lg_pte(struct lguest *lg, struct lg_pgdir *pd, u32 vaddr,
+		       bool alloc)
 {
 	lg_pte_t *dir, *pt;
 	unsigned int i;
@@ -55,11 +91,19 @@ static lg_pte_t *lg_pte(struct lg_pgdir *pd, u32 vaddr, bool alloc)
 	i = vaddr >> LG_TOP_SHIFT;
 #endif
 	if (!(dir[i] & _PAGE_PRESENT)) {
-		if (!alloc)
-			return NULL;
-		pt = lg_alloc_table();
-		if (!pt)
-			return NULL;
+		int k = lg_kslot(lg, vaddr);
+
+		if (k >= 0 && lg->ktab[k]) {
+			pt = lg->ktab[k];
+		} else {
+			if (!alloc)
+				return NULL;
+			pt = lg_alloc_table();
+			if (!pt)
+				return NULL;
+			if (k >= 0)
+				lg->ktab[k] = pt;
+		}
 		dir[i] = __pa(pt) | LG_TABLE_FLAGS;
 	}
 	pt = __va(dir[i] & PTE_PFN_MASK);
@@ -86,25 +130,39 @@ static void lg_free_pt(struct lguest *lg, lg_pte_t *pt, u32 base)
 	free_page((unsigned long)pt);
 }
 
-/* The directory entries below the Switcher; its own stay. */
+/*
+ * The directory entries for addresses below limit (at most the Switcher:
+ * its own entries always stay).
+ */
 static void lg_clear_dir(struct lguest *lg, lg_pte_t *dir, u32 base,
-			 unsigned int n, unsigned int shift)
+			 unsigned int n, unsigned int shift, u32 limit)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
 		u32 start = base + (i << shift);
 
-		if (!(dir[i] & _PAGE_PRESENT))
+		if (!(dir[i] & _PAGE_PRESENT) || start >= limit)
 			continue;
-		/* A table that also maps the Switcher is kept, emptied. */
-		if (start + (1u << shift) - 1 >= lg_switcher_base) {
+		/* A table reaching past the limit is kept, emptied below it. */
+		if (start + (1u << shift) - 1 >= limit) {
 			lg_pte_t *pt = __va(dir[i] & PTE_PFN_MASK);
 			unsigned int j;
 
 			for (j = 0; j < LG_PTE_ENTRIES; j++)
 				if ((pt[j] & _PAGE_PRESENT) &&
-				    start + (j << PAGE_SHIFT) < lg_switcher_base) {
+				    start + (j << PAGE_SHIFT) < limit) {
+					lg_unpin(lg, pt[j]);
+					pt[j] = 0;
+				}
+			continue;
+		}
+		if (lg_is_shared(lg, start, __va(dir[i] & PTE_PFN_MASK))) {
+			lg_pte_t *pt = __va(dir[i] & PTE_PFN_MASK);
+			unsigned int j;
+
+			for (j = 0; j < LG_PTE_ENTRIES; j++)
+				if (pt[j] & _PAGE_PRESENT) {
 					lg_unpin(lg, pt[j]);
 					pt[j] = 0;
 				}
@@ -115,18 +173,65 @@ static void lg_clear_dir(struct lguest *lg, lg_pte_t *dir, u32 base,
 	}
 }
 
-/* Forget every guest mapping in pd (a guest TLB flush). */
-static void lg_flush_pgdir(struct lguest *lg, struct lg_pgdir *pd)
+/* Unhook the shared kernel tables from pd, leaving them to the others. */
+static void lg_detach_shared(struct lguest *lg, struct lg_pgdir *pd)
+{
+	u32 slot;
+
+	if (!lg->ktab)
+		return;
+	for (slot = 0; slot < LG_KSLOTS; slot++) {
+		lg_pte_t *dir;
+		unsigned int i;
+
+		if (!lg->ktab[slot])
+			continue;
+#ifdef CONFIG_X86_PAE
+		dir = pd->mid[slot / LG_MID_ENTRIES];
+		i = slot % LG_MID_ENTRIES;
+		if (!dir)
+			continue;
+#else
+		dir = pd->top;
+		i = slot;
+#endif
+		if ((dir[i] & _PAGE_PRESENT) &&
+		    __va(dir[i] & PTE_PFN_MASK) == lg->ktab[slot])
+			dir[i] = 0;
+	}
+}
+
+/* Empty and free the shared tables; no shadow may point at them. */
+static void lg_free_shared(struct lguest *lg)
+{
+	u32 slot;
+
+	if (!lg->ktab)
+		return;
+	for (slot = 0; slot < LG_KSLOTS; slot++)
+		if (lg->ktab[slot]) {
+			lg_free_pt(lg, lg->ktab[slot], slot << LG_PT_SHIFT);
+			lg->ktab[slot] = NULL;
+		}
+}
+
+/* Forget the guest's mappings in pd below limit (a guest TLB flush). */
+static void lg_flush_below(struct lguest *lg, struct lg_pgdir *pd, u32 limit)
 {
 #ifdef CONFIG_X86_PAE
 	unsigned int i;
 
 	for (i = 0; i < LG_TOP_ENTRIES; i++)
 		lg_clear_dir(lg, pd->mid[i], (u32)i << LG_TOP_SHIFT,
-			     LG_MID_ENTRIES, LG_MID_SHIFT);
+			     LG_MID_ENTRIES, LG_MID_SHIFT, limit);
 #else
-	lg_clear_dir(lg, pd->top, 0, LG_TOP_ENTRIES, LG_TOP_SHIFT);
+	lg_clear_dir(lg, pd->top, 0, LG_TOP_ENTRIES, LG_TOP_SHIFT, limit);
 #endif
+}
+
+static void lg_flush_pgdir(struct lguest *lg, struct lg_pgdir *pd)
+{
+	lg_flush_below(lg, pd, lg_switcher_base);
 }
 
 static void lg_free_pgdir(struct lguest *lg, struct lg_pgdir *pd)
@@ -135,6 +240,7 @@ static void lg_free_pgdir(struct lguest *lg, struct lg_pgdir *pd)
 
 	if (!pd->top)
 		return;
+	lg_detach_shared(lg, pd);
 	lg_flush_pgdir(lg, pd);
 #ifdef CONFIG_X86_PAE
 	for (i = 0; i < LG_TOP_ENTRIES; i++) {
@@ -158,10 +264,11 @@ static void lg_free_pgdir(struct lguest *lg, struct lg_pgdir *pd)
 	pd->top = NULL;
 }
 
-static int lg_map_kernel_page(struct lg_pgdir *pd, unsigned long va,
+static int lg_map_kernel_page(struct lguest *lg, struct lg_pgdir *pd,
+			      unsigned long va,
 			      struct page *page, lg_pte_t flags)
 {
-	lg_pte_t *pte = lg_pte(pd, va, true);
+	lg_pte_t *pte = lg_pte(lg, pd, va, true);
 
 	if (!pte)
 		return -ENOMEM;
@@ -189,7 +296,7 @@ static int lg_new_pgdir(struct lguest *lg, struct lg_pgdir *pd, u32 gpgdir)
 	pd->gpgdir = gpgdir;
 	pd->mapped_cpu = -1;
 	for (i = 0; i < lg_switcher_text_pages; i++)
-		if (lg_map_kernel_page(pd, lg_switcher_text + i * PAGE_SIZE,
+		if (lg_map_kernel_page(lg, pd, lg_switcher_text + i * PAGE_SIZE,
 				       lg_text_pages[i],
 				       _PAGE_PRESENT | _PAGE_ACCESSED))
 			goto nomem;
@@ -201,6 +308,9 @@ nomem:
 
 int lg_shadow_init(struct lguest *lg)
 {
+	lg->ktab = kcalloc(LG_KSLOTS, sizeof(*lg->ktab), GFP_KERNEL);
+	if (!lg->ktab)
+		return -ENOMEM;
 	lg->shadow.cur = 0;
 	return lg_new_pgdir(lg, &lg->shadow.dirs[0], LG_IDENTITY);
 }
@@ -211,6 +321,9 @@ void lg_shadow_free(struct lguest *lg)
 
 	for (i = 0; i < LG_PGDIRS; i++)
 		lg_free_pgdir(lg, &lg->shadow.dirs[i]);
+	lg_free_shared(lg);
+	kfree(lg->ktab);
+	lg->ktab = NULL;
 	WARN_ON_ONCE(lg->pinned);
 }
 
@@ -225,18 +338,18 @@ void lg_shadow_map_switcher(struct lguest *lg, int cpu)
 		return;
 	if (pd->mapped_cpu >= 0) {
 		va = (unsigned long)lg_cpu_pages(pd->mapped_cpu);
-		pte = lg_pte(pd, va, false);
+		pte = lg_pte(lg, pd, va, false);
 		if (pte)
 			*pte = 0;
-		pte = lg_pte(pd, va + PAGE_SIZE, false);
+		pte = lg_pte(lg, pd, va + PAGE_SIZE, false);
 		if (pte)
 			*pte = 0;
 	}
 	va = (unsigned long)lg_cpu_pages(cpu);
-	if (lg_map_kernel_page(pd, va, lg_percpu_pages[2 * cpu],
+	if (lg_map_kernel_page(lg, pd, va, lg_percpu_pages[2 * cpu],
 			       _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED |
 			       _PAGE_DIRTY | LG_NX) ||
-	    lg_map_kernel_page(pd, va + PAGE_SIZE, lg_percpu_pages[2 * cpu + 1],
+	    lg_map_kernel_page(lg, pd, va + PAGE_SIZE, lg_percpu_pages[2 * cpu + 1],
 			       _PAGE_PRESENT | _PAGE_ACCESSED | LG_NX)) {
 		pd->mapped_cpu = -1;
 		return;
@@ -368,7 +481,7 @@ int lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode)
 		flags = (gpte & (LG_COPY_FLAGS | _PAGE_RW));
 	}
 
-	spte = lg_pte(pd, vaddr, true);
+	spte = lg_pte(lg, pd, vaddr, true);
 	if (!spte) {
 		lg_kill(lg, "out of memory for shadow page tables");
 		return -1;
@@ -407,8 +520,15 @@ static struct lg_pgdir *lg_find_pgdir(struct lguest *lg, u32 gpgdir)
 	return NULL;
 }
 
-/* LHCALL_NEW_PGTABLE: run on the guest's table at gpgdir from now on. */
-void lg_new_pgtable(struct lguest *lg, u32 gpgdir)
+/*
+ * LHCALL_NEW_PGTABLE: run on the guest's table at gpgdir from now on.  A
+ * kernel like Linux treats loading a page table as flushing the TLB of
+ * everything but its global (kernel) mappings, and skips flushes for page
+ * tables that are not loaded: it passes flush_below (its user/kernel
+ * split) so what we keep of that table's user half is forgotten.  The
+ * kernel half stays cached, as global pages would.
+ */
+void lg_new_pgtable(struct lguest *lg, u32 gpgdir, u32 flush_below)
 {
 	struct lg_pgdir *pd;
 	unsigned int i;
@@ -436,6 +556,20 @@ void lg_new_pgtable(struct lguest *lg, u32 gpgdir)
 		}
 	}
 	lg->shadow.cur = pd - lg->shadow.dirs;
+	if (flush_below) {
+		flush_below = min(flush_below, lg_switcher_base);
+		if (flush_below != lg->kernel_start) {
+			/* A new split: nothing we shared or kept holds. */
+			for (i = 0; i < LG_PGDIRS; i++)
+				if (lg->shadow.dirs[i].top) {
+					lg_detach_shared(lg, &lg->shadow.dirs[i]);
+					lg_flush_pgdir(lg, &lg->shadow.dirs[i]);
+				}
+			lg_free_shared(lg);
+			lg->kernel_start = flush_below;
+		}
+		lg_flush_below(lg, pd, lg->kernel_start);
+	}
 }
 
 /* LHCALL_FLUSH_TLB: forget what we copied, of one table or of all. */
@@ -452,27 +586,15 @@ void lg_flush_tlb(struct lguest *lg, bool all)
 			lg_flush_pgdir(lg, &lg->shadow.dirs[i]);
 }
 
-/*
- * LHCALL_SET_PTE / SET_PMD / SET_PGD: the guest changed the entry for
- * vaddr in its table gpgdir, at the last level or above it.  We drop our
- * copy; the next access copies it again.
- */
-void lg_set_entry(struct lguest *lg, u32 gpgdir, u32 vaddr, bool upper)
+/* Drop our copy of vaddr's entry (or of the table above it) in pd. */
+static void lg_drop_entry(struct lguest *lg, struct lg_pgdir *pd, u32 vaddr,
+			  bool upper)
 {
-	struct lg_pgdir *pd;
 	lg_pte_t *spte;
 	unsigned int n, i;
 
-	if (vaddr >= lg_switcher_base) {
-		lg_kill(lg, "page table update for 0x%08x, which is the Switcher's",
-			vaddr);
-		return;
-	}
-	pd = lg_find_pgdir(lg, gpgdir);
-	if (!pd)
-		return;
 	if (!upper) {
-		spte = lg_pte(pd, vaddr, false);
+		spte = lg_pte(lg, pd, vaddr, false);
 		if (spte && (*spte & _PAGE_PRESENT)) {
 			lg_unpin(lg, *spte);
 			*spte = 0;
@@ -487,7 +609,7 @@ void lg_set_entry(struct lguest *lg, u32 gpgdir, u32 vaddr, bool upper)
 
 		if (va >= lg_switcher_base)
 			break;
-		spte = lg_pte(pd, va, false);
+		spte = lg_pte(lg, pd, va, false);
 		if (!spte)
 			return;
 		if (*spte & _PAGE_PRESENT) {
@@ -495,6 +617,34 @@ void lg_set_entry(struct lguest *lg, u32 gpgdir, u32 vaddr, bool upper)
 			*spte = 0;
 		}
 	}
+}
+
+/*
+ * LHCALL_SET_PTE / SET_PMD / SET_PGD: the guest changed the entry for
+ * vaddr in its table gpgdir, at the last level or above it.  We drop our
+ * copy; the next access copies it again.  Kernel addresses (at or above
+ * the split a guest gave with LHCALL_NEW_PGTABLE) are mapped the same in
+ * all its tables, so every copy we keep of them goes.
+ */
+void lg_set_entry(struct lguest *lg, u32 gpgdir, u32 vaddr, bool upper)
+{
+	struct lg_pgdir *pd;
+	unsigned int i;
+
+	if (vaddr >= lg_switcher_base) {
+		lg_kill(lg, "page table update for 0x%08x, which is the Switcher's",
+			vaddr);
+		return;
+	}
+	if (lg->kernel_start && vaddr >= lg->kernel_start) {
+		for (i = 0; i < LG_PGDIRS; i++)
+			if (lg->shadow.dirs[i].top)
+				lg_drop_entry(lg, &lg->shadow.dirs[i], vaddr, upper);
+		return;
+	}
+	pd = lg_find_pgdir(lg, gpgdir);
+	if (pd)
+		lg_drop_entry(lg, pd, vaddr, upper);
 }
 
 /*

@@ -146,8 +146,8 @@ bool lg_load_idt_entry(struct lguest *lg, u32 vector, u32 lo, u32 hi)
 			vector, sel);
 		return false;
 	}
-	if (offset >= lg->mem_size) {
-		lg_kill(lg, "IDT entry %u: handler 0x%08x lies outside guest memory",
+	if (offset >= lg_switcher_base) {
+		lg_kill(lg, "IDT entry %u: handler 0x%08x lies in the Switcher's pages",
 			vector, offset);
 		return false;
 	}

@@ -140,8 +140,11 @@ static void lg_page_fault(struct lguest *lg)
 		return;
 	}
 	/* Something we have not copied from its page tables yet? */
-	if (lg_demand_page(lg, addr, &err) <= 0)
+	if (lg_demand_page(lg, addr, &err) <= 0) {
+		lg->nr_demand++;
 		return;
+	}
+	lg->nr_guest_pf++;
 	lg->regs.errcode = err;
 	/* The guest cannot read %cr2 in ring 1; it finds it in lguest_data. */
 	if (lg->lguest_data &&
@@ -158,8 +161,11 @@ void lg_handle_trap(struct lguest *lg)
 	struct lguest_regs *r = &lg->regs;
 	u32 trap = r->trapnum;
 
-	if (trap == LG_TRAP_HOST)
+	lg->nr_exits++;
+	if (trap == LG_TRAP_HOST) {
+		lg->nr_host_irq++;
 		return;
+	}
 	if (trap >= LG_TRAP_SWITCHER_FAULT) {
 		lg_kill(lg, "internal error: trap %u inside the Switcher",
 			trap - LG_TRAP_SWITCHER_FAULT);
@@ -183,6 +189,10 @@ void lg_handle_trap(struct lguest *lg)
 		lg_page_fault(lg);
 		return;
 	default:
+		if (trap == 13)
+			lg->nr_gp++;
+		else
+			lg->nr_trap_other++;
 		lg_deliver_trap(lg, trap, lg_has_errcode(trap));
 	}
 }

@@ -1,7 +1,9 @@
 #!/bin/sh
 # bench.sh [FLAVOUR...]: boot each stock host (default: both) in the rig and
 # print lguest's figures: hypercall and guest-to-launcher round trips in
-# TSC cycles, and the speed guest's loop against the same loop run natively.
+# TSC cycles, the speed guest's loop against the same loop run natively,
+# the Linux guest's boot time against the same kernel booting natively
+# under QEMU, and its fork+exec and tmpfs figures against the host's.
 # The rig's host is itself emulated by QEMU (TCG), so compare figures with
 # each other, not with real hardware.
 set -eu
@@ -15,4 +17,20 @@ for f in ${*:-686 686-pae}; do
 		exit 1
 	fi
 	printf '%s\n' "$out" | sed -n "s/^# bench: /$f: /p"
+	# The same guest kernel booting natively under QEMU (TCG, like the
+	# rig's host), from QEMU's start to the kernel running /init.
+	case $f in *-pae) gv=pae ;; *) gv= ;; esac
+	g=$("$RIG_TOP/scripts/build-guest.sh" $gv)
+	nat=$(perl -MTime::HiRes=time -e '
+		$t0 = time;
+		$pid = open(my $q, "-|", @ARGV) or die;
+		while (<$q>) {
+			if (/Run \/init as init process/) { printf "%.2f\n", time - $t0; last; }
+		}
+		kill 9, $pid;' -- timeout 300 qemu-system-i386 -nographic -no-reboot -monitor none \
+		-nic none -m 512 -cpu "$(rig_cpu "$f")" -kernel "$g/bzImage" \
+		-initrd "$RIG_BUILD/guest/initrd.gz" -append "console=ttyS0" </dev/null)
+	gb=$(printf '%s\n' "$out" | sed -n 's/^# bench: linux guest boot, launcher start to \/init: \([0-9.]*\) s/\1/p')
+	[ -n "$nat" ] && [ -n "$gb" ] &&
+		echo "$f: linux boot to /init: lguest guest (nested in the TCG host) $gb s, same kernel natively under QEMU $nat s, ratio $(awk "BEGIN{printf \"%.2f\", $gb / $nat}")"
 done

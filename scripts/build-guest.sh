@@ -1,7 +1,8 @@
 #!/bin/sh
-# build-guest.sh: build the lguest guest kernel and print the directory
-# holding vmlinux (what the launcher boots), bzImage (for booting the same
-# kernel natively under QEMU) and its .config.
+# build-guest.sh [pae]: build the lguest guest kernel and print the
+# directory holding vmlinux (what the launcher boots), bzImage (for booting
+# the same kernel natively under QEMU) and its .config.  With "pae", the
+# PAE guest (guest-pae.config over guest.config) for PAE hosts.
 #
 # Debian's linux-source-6.1 at the pinned version is unpacked, the quilt
 # series in guest-patches/ is applied (any fuzz or offset is an error: the
@@ -13,9 +14,16 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 GP=$TOP/guest-patches
+frags=$GP/guest.config
+variant=
+case ${1:-} in
+"") ;;
+pae) frags="$frags $GP/guest-pae.config" variant=-pae ;;
+*) die "usage: build-guest.sh [pae]" ;;
+esac
 key=$( {
 	echo "$DEB_KERNEL_VERSION"
-	cat "$0" "$TOP/scripts/apply-series.sh" "$GP/series" "$GP/guest.config" "$GP/quiltrc"
+	cat "$0" "$TOP/scripts/apply-series.sh" "$GP/series" $frags "$GP/quiltrc"
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$GP/series" | while read -r p _; do
 		cat "$GP/$p"
 	done
@@ -30,7 +38,7 @@ command -v ccache >/dev/null || die "ccache missing (run 'make deps')"
 export CCACHE_DIR=$CACHE/ccache
 
 # Always the same paths, so ccache hits across keys.
-work=$CACHE/guest/work
+work=$CACHE/guest/work$variant
 src=$work/src
 obj=$work/obj
 log=$work/build.log
@@ -50,7 +58,7 @@ mk() {
 }
 mk tinyconfig >"$log" 2>&1 || { tail -30 "$log" >&2; die "tinyconfig failed"; }
 (cd "$obj" && "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
-	"$GP/guest.config") >>"$log" 2>&1 || { tail -30 "$log" >&2; die "merging guest.config failed"; }
+	$frags) >>"$log" 2>&1 || { tail -30 "$log" >&2; die "merging guest.config failed"; }
 mk olddefconfig >>"$log" 2>&1 || { tail -30 "$log" >&2; die "olddefconfig failed"; }
 bad=0
 while IFS= read -r line; do
@@ -62,7 +70,9 @@ while IFS= read -r line; do
 		opt=${opt%% *}
 		! grep -q "^$opt=" "$obj/.config" || { echo "guest.config: '$opt' is still set" >&2; bad=1; } ;;
 	esac
-done <"$GP/guest.config"
+done <<EOF
+$(cat $frags)
+EOF
 [ $bad = 0 ] || die "guest.config is not what the kernel built"
 
 echo "guest: building vmlinux and bzImage (log: $log)" >&2

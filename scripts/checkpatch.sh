@@ -1,6 +1,7 @@
 #!/bin/sh
 # checkpatch.sh [FILE...]: run the pinned kernel's scripts/checkpatch.pl
-# (--no-tree -f) over the host module and Switcher sources, or FILEs.
+# (--no-tree -f) over the host module and Switcher sources, or FILEs;
+# "checkpatch.sh --patch PATCH" checks a patch of the guest series.
 set -eu
 . "$(dirname "$0")/lib.sh"
 dst=$CACHE/src/checkpatch-$DEB_KERNEL_VERSION
@@ -17,4 +18,9 @@ if [ $# = 0 ]; then
 	set -- $(cd "$TOP" && ls module/*.c module/*.h switcher/*.S switcher/*.c 2>/dev/null || true)
 fi
 cd "$TOP"
+# "--patch FILE": check a patch (its description too) instead of source files.
+if [ "$1" = --patch ]; then
+	shift
+	exec "$dst/scripts/checkpatch.pl" --no-tree --quiet --show-types "$@"
+fi
 "$dst/scripts/checkpatch.pl" --no-tree --quiet --show-types -f "$@"

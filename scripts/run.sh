@@ -2,26 +2,40 @@
 # run.sh: the main job.  Boot Debian's stock i386 kernel under QEMU as the
 # lguest host, load lg.ko, and run a throwaway guest with the launcher:
 #
-#   lguest 64m /guest/vmlinux <guest args>
+#   lguest --initrd=/guest/initrd.gz 128m /guest/vmlinux <guest args>
 #
-# GUEST picks the guest: "hello" (the default until the Linux guest boots:
-# the smallest of the test guests, tests/guests/hello.c), "linux" (the
-# kernel built from guest-patches/), or a path to any ELF32 guest.
-# Override with FLAVOUR=686-pae, MEM=128m, GUEST_ARGS="...".  The launcher's
-# output is shown as it happens; we exit with the launcher's status.
+# GUEST picks the guest: "linux" (the default: the kernel built from
+# guest-patches/ with the busybox initramfs from initramfs/, which gives a
+# shell on the console; "poweroff" ends it), "hello" (the smallest of the
+# tiny test guests), or a path to any ELF32 guest (GUEST_INITRD=file for
+# its initrd).  Override with FLAVOUR=686-pae, MEM=256m, GUEST_ARGS="...".
+# On a terminal, what you type goes to the guest (QEMU's Ctrl-A x quits
+# QEMU); the launcher's output is shown as it happens; we exit with the
+# launcher's status.
 set -eu
 . "$(dirname "$0")/../tests/lib/rig.sh"
 
 FLAVOUR=${FLAVOUR:-686}
-MEM=${MEM:-64m}
-GUEST_ARGS=${GUEST_ARGS:-console=hvc0}
-TIMEOUT=${TIMEOUT:-600}
+MEM=${MEM:-128m}
+GUEST_ARGS=${GUEST_ARGS:-}
+# A session on a terminal lasts as long as you like; otherwise 10 minutes.
+if [ -t 0 ]; then
+	TIMEOUT=${TIMEOUT:-0}
+	input=/dev/stdin
+else
+	TIMEOUT=${TIMEOUT:-600}
+	input=/dev/null
+fi
 krel=$DEB_KERNEL_ABI-$FLAVOUR
 host=$("$RIG_TOP/scripts/fetch-host.sh" "$FLAVOUR")
-GUEST=${GUEST:-hello}
+GUEST=${GUEST:-linux}
 case $GUEST in
 hello) vmlinux=$RIG_BUILD/guests/hello ;;
-linux) vmlinux=$("$RIG_TOP/scripts/build-guest.sh")/vmlinux ;;
+linux)
+	case $FLAVOUR in *-pae) gv=pae ;; *) gv= ;; esac
+	vmlinux=$("$RIG_TOP/scripts/build-guest.sh" $gv)/vmlinux
+	GUEST_INITRD=${GUEST_INITRD-$RIG_BUILD/guest/initrd.gz}
+	;;
 *) vmlinux=$GUEST ;;
 esac
 ko=$RIG_BUILD/$FLAVOUR/module/lg.ko
@@ -34,15 +48,21 @@ rig_rootfs "$dir/root"
 mkdir -p "$dir/root/guest"
 cp "$ko" "$RIG_BUILD/launcher/lguest" "$dir/root/"
 cp "$vmlinux" "$dir/root/guest/vmlinux"
+initrd_opt=
+if [ -n "${GUEST_INITRD:-}" ]; then
+	cp "$GUEST_INITRD" "$dir/root/guest/initrd.gz"
+	initrd_opt="--initrd=/guest/initrd.gz"
+fi
 cat >"$dir/root/init" <<INIT
 #!/bin/sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 echo "host: \$(uname -r) up; loading lg.ko"
-insmod /lg.ko && dmesg | grep 'lguest:' | tail -1
-echo "host: \\\$ lguest $MEM /guest/vmlinux $GUEST_ARGS"
-/lguest $MEM /guest/vmlinux $GUEST_ARGS
+insmod /lg.ko ${LG_DYNDBG:+dyndbg=+p} && dmesg | grep 'lguest:' | tail -1
+echo "host: \\\$ lguest $initrd_opt $MEM /guest/vmlinux $GUEST_ARGS"
+/lguest $initrd_opt $MEM /guest/vmlinux $GUEST_ARGS
 echo "LGUEST-EXIT: \$?"
+${LG_DYNDBG:+dmesg | grep 'lguest:' | tail -20}
 rmmod lg
 poweroff -f
 INIT
@@ -54,7 +74,7 @@ timeout -k 5 "$TIMEOUT" qemu-system-i386 -nographic -no-reboot -monitor none -ni
 	-m 512 -cpu "$(rig_cpu "$FLAVOUR")" -kernel "$host/boot/vmlinuz-$krel" \
 	-initrd "$dir/initrd.gz" -serial stdio \
 	-append "console=ttyS0 panic=-1 quiet cryptomgr.notests noisapnp" \
-	</dev/null | tee "$dir/console.log" || true
+	<"$input" | tee "$dir/console.log" || true
 st=$(sed -n 's/^LGUEST-EXIT: \([0-9]*\).*/\1/p' "$dir/console.log" | tr -d '\r')
 if [ -z "$st" ]; then
 	echo "run: the host did not get as far as running the launcher (see $dir/console.log)" >&2

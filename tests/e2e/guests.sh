@@ -5,6 +5,7 @@ RES=${RES:-/dev/stdout}
 L=/lguest
 G=/guests
 MEM=64m
+LOPTS=
 
 ok() { echo "ok - $*" >"$RES"; }
 nok() { echo "not ok - $*" >"$RES"; }
@@ -14,7 +15,7 @@ diag() { sed 's/^/#   /' | head -${1:-20} >"$RES"; }
 # and nothing that says "not ok".
 guest() {
 	name=$1 want=$2 pat=$3 desc=${4:-$1}
-	out=$(timeout 120 $L $MEM $G/$name 2>&1)
+	out=$(timeout 120 $L $LOPTS $MEM $G/$name 2>&1)
 	rc=$?
 	echo "RIG: guest $name -> $rc"
 	printf '%s\n' "$out" | tail -5 | sed 's/^/RIG:   /'
@@ -42,8 +43,10 @@ else
 	nok "paging: the guest's tables are in the host's format ($fmt)"
 fi
 
+LOPTS=--reboot-exit
 guest restart 2 "lguest: guest asked to restart: restart please" \
-	"restart: the launcher exits 2 when the guest asks to restart"
+	"restart: with --reboot-exit the launcher exits 2 when the guest asks to restart"
+LOPTS=
 
 # stop NAME: a guest that never stops must still die with its launcher.
 stop() {

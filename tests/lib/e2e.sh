@@ -1,6 +1,7 @@
 # e2e_run FLAVOUR TEST [TIMEOUT]: boot Debian's stock FLAVOUR kernel under
 # QEMU with an initramfs holding lg.ko (built for FLAVOUR), the launcher,
-# the guest vmlinux and tests/e2e/TEST, run TEST there, and print TAP: the
+# the guest vmlinux and initramfs and tests/e2e/TEST, run TEST there, and
+# print TAP: the
 # test's own results, then the rig's checks of the boot itself.
 # shellcheck shell=sh
 . "${RIG_TOP:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib/rig.sh"
@@ -9,7 +10,10 @@ e2e_run() {
 	flavour=$1 test=$2 tmo=${3:-180}
 	krel=$DEB_KERNEL_ABI-$flavour
 	host=$("$RIG_TOP/scripts/fetch-host.sh" "$flavour") || { echo "Bail out! no stock $flavour kernel"; exit 1; }
-	guest=$("$RIG_TOP/scripts/build-guest.sh") || { echo "Bail out! no guest kernel"; exit 1; }
+	# The guest's page tables have the host's format: PAE on a PAE host.
+	case $flavour in *-pae) gv=pae ov= ;; *) gv= ov=pae ;; esac
+	guest=$("$RIG_TOP/scripts/build-guest.sh" $gv) || { echo "Bail out! no guest kernel"; exit 1; }
+	other=$("$RIG_TOP/scripts/build-guest.sh" $ov) || { echo "Bail out! no guest kernel"; exit 1; }
 	ko=$RIG_BUILD/$flavour/module/lg.ko
 	rig_need "$host/boot/vmlinuz-$krel" "$ko" "$RIG_BUILD/launcher/lguest" \
 		"$RIG_BUILD/tools/runas" "$RIG_BUILD/tools/devpoke" "$guest/vmlinux"
@@ -24,6 +28,10 @@ e2e_run() {
 	cp "$RIG_TOP/tests/e2e/$test" "$root/tests/"
 	cp "$ko" "$RIG_BUILD/launcher/lguest" "$RIG_BUILD/tools/runas" "$RIG_BUILD/tools/devpoke" "$root/"
 	cp "$guest/vmlinux" "$root/guest/vmlinux"
+	cp "$other/vmlinux" "$root/guest/vmlinux-other"
+	[ -f "$RIG_BUILD/guest/initrd.gz" ] && cp "$RIG_BUILD/guest/initrd.gz" "$root/guest/initrd.gz"
+	# The guest's self-test, for the host to run too (make bench).
+	cp "$RIG_TOP/initramfs/selftest" "$root/selftest"
 	if [ -d "$RIG_BUILD/guests" ]; then
 		mkdir -p "$root/guests"
 		find "$RIG_BUILD/guests" -maxdepth 1 -type f ! -name '*.o' -exec cp {} "$root/guests/" \;

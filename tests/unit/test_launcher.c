@@ -90,6 +90,16 @@ static void test_args(void)
 	ok(r == 0 && a.verbose && !strcmp(a.initrd, "initrd") && a.mem == 1ULL << 30,
 	   "short options -v -i FILE");
 
+	r = args(&a, err, "vm", NULL);
+	ok(r == -1, "a lone <vmlinux> is not enough: %s", err);
+	r = args(&a, err, "--reboot-exit", "64m", "vm", NULL);
+	ok(r == 0 && a.reboot_exit, "--reboot-exit");
+	r = args(&a, err, "-r", "64m", "vm", "reboot=x", NULL);
+	ok(r == 0 && a.reboot_exit && !strcmp(a.cmdline, "reboot=x"),
+	   "-r, and kernel args after <vmlinux> stay the guest's");
+	r = args(&a, err, "64m", "vm", NULL);
+	ok(r == 0 && !a.reboot_exit, "restart in place by default");
+
 	r = args(&a, err, "--help", NULL);
 	ok(r == 0 && a.help, "--help alone is fine");
 	r = args(&a, err, "--version", NULL);

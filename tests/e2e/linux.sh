@@ -1,0 +1,81 @@
+#!/bin/sh
+# Runs inside the stock i386 host: Linux, built from guest-patches/, boots
+# under lg.ko as an lguest guest with the default initramfs (initramfs/)
+# and runs its self-test; then the ways a guest ends (panic, reboot) and
+# its console input.  TAP lines (unnumbered) to $RES.
+RES=${RES:-/dev/stdout}
+L=/lguest
+K=/guest/vmlinux
+I=/guest/initrd.gz
+MEM=256m
+
+ok() { echo "ok - $*" >"$RES"; }
+nok() { echo "not ok - $*" >"$RES"; }
+check() { if eval "$1"; then ok "$2"; else nok "$2"; diag <"$3"; fi; }
+diag() { tail -${1:-25} | sed 's/^/#   /' >"$RES"; }
+# The guest kernel's own complaints (its log is on our console).
+guest_bad() { grep -aE '(Oops|BUG:|WARNING:|general protection|Call Trace|unchecked MSR|segfault)' "$1"; }
+
+insmod /lg.ko || { nok "insmod lg.ko"; exit 1; }
+ok "insmod lg.ko"
+
+# The self-test (initramfs/selftest), timed from the launcher's start.
+t0=$(cut -d' ' -f1 /proc/uptime)
+timeout 1200 $L --initrd=$I $MEM $K lguest.selftest >/tmp/boot.out 2>&1
+rc=$?
+echo "RIG: linux guest self-test -> $rc"
+sed 's/^/RIG:   /' /tmp/boot.out
+up=$(grep -m1 -n 'lguest guest up' /tmp/boot.out | cut -d: -f1)
+check '[ $rc = 0 ]' "the launcher exits 0 when the guest powers off (got $rc)" /tmp/boot.out
+check 'grep -q "Run /init as init process" /tmp/boot.out && [ -n "$up" ]' \
+	"the guest boots to its initramfs /init" /tmp/boot.out
+u=$(sed -n 's/^UNAME: //p' /tmp/boot.out | tr -d '\r')
+check 'case "$u" in "Linux lguest "*i686*) true;; *) false;; esac' "uname -a in the guest: $u" /tmp/boot.out
+m=$(sed -n 's/^CPU-MODEL: //p' /tmp/boot.out | tr -d '\r')
+check '[ -n "$m" ] && [ "$m" != none ]' "/proc/cpuinfo model name: $m" /tmp/boot.out
+f=$(sed -n 's/^FORK-EXEC: //p' /tmp/boot.out | tr -d '\r')
+check 'case "$f" in "1000 processes in "*) true;; *) false;; esac' "fork+exec of 1000 processes: $f" /tmp/boot.out
+tm=$(sed -n 's/^TMPFS: //p' /tmp/boot.out | tr -d '\r')
+check 'case "$tm" in "52428800 bytes in "*) ! grep -q MISMATCH /tmp/boot.out;; *) false;; esac' \
+	"50 MB written and read back in tmpfs with the same md5: $tm" /tmp/boot.out
+s=$(sed -n 's/^SLEEP: 2 s took //p' /tmp/boot.out | tr -d '\r')
+check '[ -n "$s" ] && ! grep -q "OUT OF RANGE" /tmp/boot.out' "sleep 2 takes 2 s +-10% of wall time: $s" /tmp/boot.out
+check 'grep -q "^SELFTEST: PASS" /tmp/boot.out' "the guest's self-test passes" /tmp/boot.out
+if bad=$(guest_bad /tmp/boot.out); then
+	nok "the guest kernel's log is clean"
+	printf '%s\n' "$bad" | diag
+else
+	ok "the guest kernel's log is clean"
+fi
+echo "# guest boot + self-test took $(awk "BEGIN{print $(cut -d' ' -f1 /proc/uptime) - $t0}") s in the rig"
+
+# Console input: a shell on hvc0 reads what we type.
+printf 'echo "typed-into-the-guest $((6 * 7))"\npoweroff\n' |
+	timeout 300 $L --initrd=$I 64m $K >/tmp/shell.out 2>&1
+rc=$?
+echo "RIG: shell -> $rc"
+check '[ $rc = 0 ] && grep -q "typed-into-the-guest 42" /tmp/shell.out' \
+	"the default guest gives a shell on its console; 'poweroff' there exits 0 (got $rc)" /tmp/shell.out
+
+# A panic: its text is shown and the launcher exits 4.
+timeout 300 $L --initrd=$I 64m $K rdinit=/no/such/init >/tmp/panic.out 2>&1
+rc=$?
+echo "RIG: panic -> $rc"
+check '[ $rc = 4 ] && grep -q "Kernel panic - not syncing" /tmp/panic.out && grep -q "lguest: guest kernel panicked: " /tmp/panic.out' \
+	"a guest panic shows the panic and the launcher exits 4 (got $rc)" /tmp/panic.out
+
+# reboot: with --reboot-exit the launcher exits 2 ...
+timeout 300 $L --reboot-exit --initrd=$I 64m $K lguest.reboot >/tmp/reboot.out 2>&1
+rc=$?
+echo "RIG: reboot-exit -> $rc"
+check '[ $rc = 2 ] && grep -q "lguest: guest asked to restart" /tmp/reboot.out' \
+	"guest reboot with --reboot-exit: the launcher exits 2 (got $rc)" /tmp/reboot.out
+# ... and without it the guest starts again in place.
+timeout 300 $L --initrd=$I 64m $K lguest.reboot=once >/tmp/restart.out 2>&1
+rc=$?
+echo "RIG: restart -> $rc"
+n=$(grep -c "lguest guest up" /tmp/restart.out)
+check '[ $rc = 0 ] && [ "$n" = 2 ] && grep -q "lguest: restarting the guest" /tmp/restart.out' \
+	"guest reboot: the launcher starts it again in place (booted $n times, exit $rc)" /tmp/restart.out
+
+rmmod lg && ok "rmmod lg after the guests" || nok "rmmod lg after the guests"
