@@ -7,6 +7,7 @@
  * guest that cannot take its trap (no handler, no usable stack) or that
  * reaches for the Switcher is killed, with a reason for the launcher.
  */
+#define pr_fmt(fmt) "lguest: " fmt
 #include <linux/kernel.h>
 #include <linux/uaccess.h>
 #include <asm/processor-flags.h>
@@ -189,8 +190,11 @@ void lg_handle_trap(struct lguest *lg)
 		lg_page_fault(lg);
 		return;
 	default:
-		if (trap == 13)
+		if (trap == 13) {
 			lg->nr_gp++;
+			pr_debug("guest #GP at eip 0x%08x (error code 0x%x)\n",
+				 lg->regs.eip, lg->regs.errcode);
+		}
 		else
 			lg->nr_trap_other++;
 		lg_deliver_trap(lg, trap, lg_has_errcode(trap));

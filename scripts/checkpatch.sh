@@ -19,8 +19,10 @@ if [ $# = 0 ]; then
 fi
 cd "$TOP"
 # "--patch FILE": check a patch (its description too) instead of source files.
+# Outside our git tree: checkpatch would take the patch for a file of it.
 if [ "$1" = --patch ]; then
-	shift
-	exec "$dst/scripts/checkpatch.pl" --no-tree --quiet --show-types "$@"
+	p=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+	cd /
+	exec "$dst/scripts/checkpatch.pl" --no-tree --quiet --show-types "$p"
 fi
 "$dst/scripts/checkpatch.pl" --no-tree --quiet --show-types -f "$@"

@@ -45,7 +45,12 @@ export)
 	i=2
 	for f in "$out"/*.patch; do
 		name=$(printf '%04d-%s' $i "$(basename "$f" | sed 's/^[0-9]*-//')")
-		sed -e '1{/^From 0000/d}' "$f" >"$GP/$name"
+		# One line per header (checkpatch misreads a folded Subject).
+		sed -e '1{/^From 0000/d}' "$f" |
+			awk 'body { print; next } /^$/ { body = 1 }
+			     /^ / && !body { hdr = hdr $0; next }
+			     { if (hdr != "") print hdr; hdr = body ? "" : $0; if (body) print }
+			     END { if (hdr != "" && !body) print hdr }' >"$GP/$name"
 		i=$((i + 1))
 	done
 	rm -rf "$out"

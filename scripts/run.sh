@@ -60,7 +60,7 @@ mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 echo "host: \$(uname -r) up; loading lg.ko"
 insmod /lg.ko ${LG_DYNDBG:+dyndbg=+p} && dmesg | grep 'lguest:' | tail -1
 echo "host: \\\$ lguest $initrd_opt $MEM /guest/vmlinux $GUEST_ARGS"
-/lguest $initrd_opt $MEM /guest/vmlinux $GUEST_ARGS
+${LG_TIMEOUT:+timeout $LG_TIMEOUT} /lguest $initrd_opt $MEM /guest/vmlinux $GUEST_ARGS
 echo "LGUEST-EXIT: \$?"
 ${LG_DYNDBG:+dmesg | grep 'lguest:' | tail -20}
 rmmod lg

@@ -89,6 +89,7 @@ hostile pte-large "large page mapping 0x40000000"
 hostile pgdir-beyond "LHCALL_NEW_PGTABLE: 0x04010000 is not a page table in guest memory"
 hostile async "unknown hypercall"
 hostile pte-switcher "page table update for 0x"
+hostile conread "LHCALL_CONSOLE_READ: a buffer of 64 bytes"
 
 # A guest whose ELF note names the other page table format is refused.
 case $(uname -r) in *-pae) good=note3 bad=note2 ;; *) good=note2 bad=note3 ;; esac
