@@ -194,9 +194,9 @@ void lg_handle_trap(struct lguest *lg)
 			lg->nr_gp++;
 			pr_debug("guest #GP at eip 0x%08x (error code 0x%x)\n",
 				 lg->regs.eip, lg->regs.errcode);
-		}
-		else
+		} else {
 			lg->nr_trap_other++;
+		}
 		lg_deliver_trap(lg, trap, lg_has_errcode(trap));
 	}
 }
