@@ -79,7 +79,7 @@ static int lg_initialize(struct lguest *lg, const char __user *in, size_t size)
 	get_task_struct(current);
 	lg->tsk = current;
 	lg_irq_init(lg);
-	lg->initialized = true;
+	smp_store_release(&lg->initialized, true);
 	return 0;
 }
 
@@ -88,7 +88,8 @@ static int lg_irq_request(struct lguest *lg, const char __user *in,
 {
 	u32 req[2];
 
-	if (size != sizeof(req) || !lg->initialized)
+	/* Paired with the release in lg_initialize(): all set up before. */
+	if (size != sizeof(req) || !smp_load_acquire(&lg->initialized))
 		return -EINVAL;
 	if (copy_from_user(req, in, sizeof(req)))
 		return -EFAULT;
@@ -110,18 +111,22 @@ static ssize_t lg_write(struct file *file, const char __user *in,
 	if (get_user(req, (const u32 __user *)in))
 		return -EFAULT;
 
-	mutex_lock(&lg->lock);
 	switch (req) {
 	case LHREQ_INITIALIZE:
+		mutex_lock(&lg->lock);
 		err = lg_initialize(lg, in, size);
+		mutex_unlock(&lg->lock);
 		break;
 	case LHREQ_IRQ:
+		/*
+		 * Without the lock: another thread may be running the guest
+		 * (inside read(), holding it) and this must wake it.
+		 */
 		err = lg_irq_request(lg, in, size);
 		break;
 	default:
 		err = -EINVAL;
 	}
-	mutex_unlock(&lg->lock);
 	return err ? err : size;
 }
 

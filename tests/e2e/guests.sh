@@ -234,10 +234,12 @@ sleep 1
 c1=$(cputicks $p)
 wait $p
 echo "# halting timer guest: launcher used $((c1 - c0)) of 100 CPU ticks in 1 s" >"$RES"
-if [ -n "$c0" ] && [ -n "$c1" ] && [ $((c1 - c0)) -le 5 ]; then
-	ok "halt: the launcher uses under 5% of a CPU while the guest halts ($((c1 - c0))%)"
+# 100 wakeups a second cost a few percent under TCG; a launcher that
+# spun instead of sleeping would use all of it.
+if [ -n "$c0" ] && [ -n "$c1" ] && [ $((c1 - c0)) -le 15 ]; then
+	ok "halt: the launcher uses under 15% of a CPU while the guest halts ($((c1 - c0))%)"
 else
-	nok "halt: the launcher uses under 5% of a CPU while the guest halts ('$c0' -> '$c1' ticks)"
+	nok "halt: the launcher uses under 15% of a CPU while the guest halts ('$c0' -> '$c1' ticks)"
 fi
 out=$(timeout 120 /irqlaunch 64 $G/irq 1 5 2>&1)
 rc=$?

@@ -49,29 +49,44 @@ else
 fi
 echo "# guest boot + self-test took $(awk "BEGIN{print $(cut -d' ' -f1 /proc/uptime) - $t0}") s in the rig"
 
-# Console input: a shell on hvc0 reads what we type.
-printf 'echo "typed-into-the-guest $((6 * 7))"\npoweroff\n' |
-	timeout 300 $L --initrd=$I 64m $K >/tmp/shell.out 2>&1
+# Console input: a shell on hvc0 reads what we type, once it is there
+# (like a person, we wait for the prompt).
+rm -f /tmp/in /tmp/shell.out
+mkfifo /tmp/in
+: >/tmp/shell.out
+(
+	i=0
+	while ! grep -q '/ # ' /tmp/shell.out && [ $i -lt 240 ]; do sleep 1; i=$((i + 1)); done
+	sleep 1
+	printf 'echo "typed-into-the-guest $((6 * 7))"\n'
+	sleep 3
+	printf 'poweroff\n'
+	sleep 60
+) >/tmp/in &
+w=$!
+timeout 180 $L --initrd=$I 64m $K </tmp/in >/tmp/shell.out 2>&1
 rc=$?
+kill $w 2>/dev/null
 echo "RIG: shell -> $rc"
 check '[ $rc = 0 ] && grep -q "typed-into-the-guest 42" /tmp/shell.out' \
 	"the default guest gives a shell on its console; 'poweroff' there exits 0 (got $rc)" /tmp/shell.out
 
 # A panic: its text is shown and the launcher exits 4.
-timeout 300 $L --initrd=$I 64m $K rdinit=/no/such/init >/tmp/panic.out 2>&1
+# (No init to run: the kernel panics "Requested init ... failed".)
+timeout 180 $L --initrd=$I 64m $K rdinit=/no/such/init init=/no/such/init >/tmp/panic.out 2>&1
 rc=$?
 echo "RIG: panic -> $rc"
 check '[ $rc = 4 ] && grep -q "Kernel panic - not syncing" /tmp/panic.out && grep -q "lguest: guest kernel panicked: " /tmp/panic.out' \
 	"a guest panic shows the panic and the launcher exits 4 (got $rc)" /tmp/panic.out
 
 # reboot: with --reboot-exit the launcher exits 2 ...
-timeout 300 $L --reboot-exit --initrd=$I 64m $K lguest.reboot >/tmp/reboot.out 2>&1
+timeout 180 $L --reboot-exit --initrd=$I 64m $K lguest.reboot >/tmp/reboot.out 2>&1
 rc=$?
 echo "RIG: reboot-exit -> $rc"
 check '[ $rc = 2 ] && grep -q "lguest: guest asked to restart" /tmp/reboot.out' \
 	"guest reboot with --reboot-exit: the launcher exits 2 (got $rc)" /tmp/reboot.out
 # ... and without it the guest starts again in place.
-timeout 300 $L --initrd=$I 64m $K lguest.reboot=once >/tmp/restart.out 2>&1
+timeout 240 $L --initrd=$I 64m $K lguest.reboot=once >/tmp/restart.out 2>&1
 rc=$?
 echo "RIG: restart -> $rc"
 n=$(grep -c "lguest guest up" /tmp/restart.out)

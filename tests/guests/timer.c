@@ -1,12 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * timer: 200 one-shot clock events 10 ms apart (100 Hz), re-armed from
- * the interrupt handler, while we sleep in LHCALL_HALT between them: they
- * must take 2 s (+-10%) by the TSC, whose rate the host tells us.
+ * the interrupt handler for the next 10 ms deadline (as a kernel's clock
+ * event code does, so handling latency does not add up), while we sleep
+ * in LHCALL_HALT between them: they must take 2 s (+-10%) by the TSC,
+ * whose rate the host tells us.
  */
 #include "guest.h"
 
 static volatile u32 ticks;
+static u64 t0;
+
+/* Nanoseconds from now to tick n's deadline, t0 + n * 10 ms (at least 1 us). */
+static u32 until_tick(u32 n)
+{
+	u64 deadline = t0 + (u64)n * 10 * lguest_data.tsc_khz, now = rdtsc();
+
+	if (deadline <= now + lguest_data.tsc_khz / 1000)
+		return 1000;
+	return (u32)((deadline - now) * 1000000 / lguest_data.tsc_khz);
+}
 
 void irq_handler(unsigned int irq)
 {
@@ -16,12 +29,12 @@ void irq_handler(unsigned int irq)
 		return;
 	}
 	if (++ticks < 200)
-		hcall(LHCALL_SET_CLOCKEVENT, 10000000, 0, 0, 0);
+		hcall(LHCALL_SET_CLOCKEVENT, until_tick(ticks + 1), 0, 0, 0);
 }
 
 void guest_main(void)
 {
-	u64 t0, t1;
+	u64 t1;
 	u32 ms;
 
 	lg_init();
