@@ -79,6 +79,7 @@ static int lg_initialize(struct lguest *lg, const char __user *in, size_t size)
 	get_task_struct(current);
 	lg->tsk = current;
 	lg_irq_init(lg);
+	/* LHREQ_IRQ (unlocked) may see the guest from now on, set up. */
 	smp_store_release(&lg->initialized, true);
 	return 0;
 }
