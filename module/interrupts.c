@@ -89,7 +89,8 @@ static unsigned long lg_unblocked(struct lguest *lg)
 /* lguest_data.irq_pending, written only when it changes. */
 static void lg_show_pending(struct lguest *lg, bool pending)
 {
-	if (lg->irq_pending_shown == pending)
+	/* Before LHCALL_LGUEST_INIT there is nowhere to show it: later. */
+	if (lg->irq_pending_shown == pending || !lg->lguest_data)
 		return;
 	lg_write_data(lg, LD(irq_pending), pending);
 	lg->irq_pending_shown = pending;
