@@ -4,6 +4,8 @@
 #   make run     boot a throwaway guest under lguest in the QEMU rig
 #   make test    build everything and run all tests (prove)
 #   make bench   print performance figures
+#   make packages  build the .deb and .rpm packages from a clean copy
+#                of the tree (build/packages/)
 #
 # Downloads and kernel builds are cached in $(LGUEST_CACHE)
 # (default ~/.cache/lguest); build products go to build/.
@@ -11,7 +13,15 @@
 SHELL := /bin/sh
 BUILD := $(CURDIR)/build
 FLAVOURS := 686 686-pae
+VERSION := $(shell cat VERSION)
 export LGUEST_BUILD := $(BUILD)
+
+# Install locations (make install-*; the packages use these).
+PREFIX ?= /usr
+DESTDIR ?=
+GUESTDIR := $(PREFIX)/lib/lguest
+# Package builds set DEPS= : they must not install anything.
+DEPS ?= deps
 
 all: modules launcher tools guest guests
 
@@ -20,27 +30,28 @@ deps:
 
 # lg.ko is also built for the stock amd64 kernel, which it cannot serve:
 # the tests check that it refuses to load there.
-modules: deps
+modules: $(DEPS)
 	@for f in $(FLAVOURS) amd64; do scripts/build-module.sh $$f >/dev/null || exit 1; done
 	@echo "built lg.ko for: $(FLAVOURS) (and amd64, for the refusal test)"
 
-launcher: deps
-	@$(MAKE) -s -C launcher O=$(BUILD)/launcher SYSROOT=$$(scripts/fetch-i386.sh)
+launcher: $(DEPS)
+	@$(MAKE) -s -C launcher O=$(BUILD)/launcher SYSROOT=$$(scripts/fetch-i386.sh) \
+		VERSION=$(VERSION) GUESTDIR=$(GUESTDIR)
 
-tools: deps
+tools: $(DEPS)
 	@mkdir -p $(BUILD)/tools
 	@for t in runas devpoke speedloop fpuloop; do \
 		gcc -m32 -static -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iinclude -Itests/guests/lib \
 			-o $(BUILD)/tools/$$t tests/tools/$$t.c || exit 1; done
 
 # The Linux guest kernel (guest-patches/) and its default initramfs.
-guest: deps
+guest: $(DEPS)
 	@scripts/build-guest.sh >/dev/null
 	@scripts/build-guest.sh pae >/dev/null
 	@scripts/build-initramfs.sh $(BUILD)/guest/initrd.gz >/dev/null
 
 # The tiny freestanding test guests (tests/guests/).
-guests: deps
+guests: $(DEPS)
 	@$(MAKE) -s -C tests/guests O=$(BUILD)/guests
 
 test: all
@@ -52,7 +63,32 @@ run: all
 bench: all
 	@scripts/bench.sh
 
+packages: $(DEPS)
+	@scripts/build-packages.sh
+
+# The pieces each package holds.  lg.ko is not built here: DKMS builds it
+# on the user's machine from the sources install-dkms lays out.
+install-launcher:
+	install -D -m 0755 $(BUILD)/launcher/lguest $(DESTDIR)$(PREFIX)/bin/lguest
+	install -D -m 0644 launcher/lguest.1 $(DESTDIR)$(PREFIX)/share/man/man1/lguest.1
+
+install-guest:
+	install -D -m 0644 $$(scripts/build-guest.sh)/vmlinux $(DESTDIR)$(GUESTDIR)/vmlinux
+	install -D -m 0644 $$(scripts/build-guest.sh pae)/vmlinux $(DESTDIR)$(GUESTDIR)/vmlinux-pae
+	install -D -m 0644 $(BUILD)/guest/initrd.gz $(DESTDIR)$(GUESTDIR)/initrd.gz
+
+# DKMS gets the module with what its Kbuild reaches for beside it (the ABI
+# header and the Switcher), under dkms.conf.
+install-dkms:
+	d=$(DESTDIR)$(PREFIX)/src/lguest-$(VERSION) && \
+	install -d $$d/module $$d/include $$d/switcher && \
+	install -m 0644 dkms.conf $$d/ && \
+	install -m 0644 module/Kbuild module/Makefile module/*.[chS] $$d/module/ && \
+	install -m 0644 include/lguest_abi.h $$d/include/ && \
+	install -m 0644 switcher/switcher.S switcher/switcher.h $$d/switcher/
+
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps modules launcher tools guest guests test run bench clean
+.PHONY: all deps modules launcher tools guest guests test run bench packages \
+	install-launcher install-guest install-dkms clean

@@ -2,8 +2,9 @@
 /*
  * The launcher's command line, in the spirit of the original lguest:
  *
- *   lguest [options] <mem> <vmlinux> [kernel args...]
+ *   lguest [options] [<mem> [<vmlinux> [kernel args...]]]
  *
+ * With no <vmlinux> the default guest installed with lguest is run.
  * Options come first; everything after <vmlinux> is handed to the guest
  * kernel untouched, so a guest argument may itself start with "--".
  */
@@ -111,13 +112,18 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 	}
 	if (a->help || a->version)
 		return 0;
-	if (argc - optind < 2) {
-		snprintf(err, errlen, argc - optind == 0 ?
-			 "missing <mem> and <vmlinux>" : "missing <vmlinux>");
-		return -1;
-	}
+	/*
+	 * No <mem> and <vmlinux>: the installed default guest (lguest-guest)
+	 * with the default memory.  <mem> alone: the default guest with that
+	 * much memory.  The caller resolves a NULL vmlinux to the default.
+	 */
+	a->mem = LG_MEM_DEFAULT;
+	if (argc - optind == 0)
+		return 0;
 	if (parse_mem(argv[optind], &a->mem, err, errlen))
 		return -1;
+	if (argc - optind == 1)
+		return 0;
 	a->vmlinux = argv[optind + 1];
 	if (!a->vmlinux[0]) {
 		snprintf(err, errlen, "empty <vmlinux> file name");

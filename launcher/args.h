@@ -10,10 +10,12 @@
 /* Guest memory limits: the guest's RAM lives in this 32-bit process. */
 #define LG_MEM_MIN	(1ULL << 20)
 #define LG_MEM_MAX	(2ULL << 30)
+/* Enough for the default guest: its kernel, initramfs and a shell. */
+#define LG_MEM_DEFAULT	(128ULL << 20)
 
 struct lg_args {
 	uint64_t mem;		/* guest RAM in bytes */
-	const char *vmlinux;
+	const char *vmlinux;	/* NULL: the installed default guest */
 	const char *initrd;	/* NULL: none */
 	bool verbose;
 	bool reboot_exit;	/* --reboot-exit: a guest restart ends us (status 2) */

@@ -36,6 +36,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -48,7 +49,16 @@
 #endif
 
 #ifndef LGUEST_VERSION
-#define LGUEST_VERSION "0.1"
+#define LGUEST_VERSION "0.6"
+#endif
+
+/*
+ * Where the lguest-guest package puts the default guest: vmlinux for a
+ * non-PAE host, vmlinux-pae for a PAE one, and the initramfs both boot.
+ * The build sets it from its PREFIX.
+ */
+#ifndef LGUEST_GUESTDIR
+#define LGUEST_GUESTDIR "/usr/lib/lguest"
 #endif
 
 enum {
@@ -101,9 +111,11 @@ static void __attribute__((format(printf, 1, 2))) note(const char *fmt, ...)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: lguest [options] <mem> <vmlinux> [kernel args...]\n"
+		"Usage: lguest [options] [<mem> [<vmlinux> [kernel args...]]]\n"
 		"Run <vmlinux> (an uncompressed 32-bit lguest guest kernel) as a\n"
-		"guest with <mem> of RAM: 64m, 512M, 1g or a plain number of MiB.\n"
+		"guest with <mem> of RAM: 64m, 512M, 1g or a plain number of MiB\n"
+		"(default 128m).  Without <vmlinux>, run the default guest from\n"
+		LGUEST_GUESTDIR " (package lguest-guest) with its initramfs.\n"
 		"\n"
 		"Options:\n"
 		"  -i, --initrd=FILE  give the guest FILE as its initial ramdisk\n"
@@ -154,6 +166,46 @@ static void load_segments(int fd, const char *name, const struct lg_image *img,
 	}
 }
 
+/*
+ * The group name of gid, read from /etc/group by hand: this launcher is
+ * static, and glibc's getgrgid() cannot load NSS modules there.
+ */
+static const char *group_name(gid_t gid, char *buf, size_t len)
+{
+	FILE *f = fopen("/etc/group", "re");
+	char line[1024];
+
+	snprintf(buf, len, "%u", (unsigned int)gid);
+	if (!f)
+		return buf;
+	while (fgets(line, sizeof(line), f)) {
+		char *name = strtok(line, ":"), *id;
+
+		if (!name || !strtok(NULL, ":") || !(id = strtok(NULL, ":")))
+			continue;
+		if (strtoul(id, NULL, 10) == gid) {
+			snprintf(buf, len, "%s", name);
+			break;
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+/* Tell a user who may not use /dev/lguest how to get in. */
+static _Noreturn void permission_denied(const char *dev)
+{
+	struct stat st;
+	char grp[64];
+
+	if (stat(dev, &st) != 0 || st.st_gid == 0)
+		fail("permission denied opening %s: only root may run guests here (ls -l %s)",
+		     dev, dev);
+	group_name(st.st_gid, grp, sizeof(grp));
+	fail("permission denied opening %s: only root and members of group '%s' may run guests; ask an administrator to run 'adduser %s %s', then log in again",
+	     dev, grp, getenv("USER") ? getenv("USER") : "<you>", grp);
+}
+
 static int open_lguest(void)
 {
 	const char *dev = "/dev/" LGUEST_DEVICE_NAME;
@@ -169,8 +221,7 @@ static int open_lguest(void)
 		fail("%s has no driver behind it: the lg module is not loaded (try 'modprobe lg')", dev);
 	case EACCES:
 	case EPERM:
-		fail("permission denied opening %s: run as root or as a member of its group (ls -l %s)",
-		     dev, dev);
+		permission_denied(dev);
 	default:
 		fail("cannot open %s: %s", dev, strerror(errno));
 	}
@@ -460,8 +511,60 @@ static int run_guest(int lfd, uint8_t *ram, uint64_t mem, bool reboot_exit)
 	}
 }
 
+/*
+ * Does the host kernel use PAE page tables?  lg.ko refuses a guest of the
+ * other format, so the default guest must match.  Distros install the
+ * kernel's config beside it; failing that, Debian names PAE kernels
+ * "-pae".  A wrong guess is harmless: lg.ko refuses it and we say why.
+ */
+static bool host_is_pae(void)
+{
+	struct utsname u;
+	char path[128], line[256];
+	bool pae = false;
+	size_t n;
+	FILE *f;
+
+	if (uname(&u) != 0)
+		return false;
+	snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+	f = fopen(path, "re");
+	if (f) {
+		while (!pae && fgets(line, sizeof(line), f))
+			pae = !strcmp(line, "CONFIG_X86_PAE=y\n");
+		fclose(f);
+		return pae;
+	}
+	n = strlen(u.release);
+	return n > 4 && !strcmp(u.release + n - 4, "-pae");
+}
+
+/* No <vmlinux> given: the installed default guest, and its initramfs. */
+static void use_default_guest(struct lg_args *a, char *kbuf, char *ibuf,
+			      size_t len)
+{
+	const char *dir = getenv("LGUEST_GUESTDIR");
+
+	if (!dir || !dir[0])
+		dir = LGUEST_GUESTDIR;
+	snprintf(kbuf, len, "%s/%s", dir,
+		 host_is_pae() ? "vmlinux-pae" : "vmlinux");
+	if (access(kbuf, R_OK) != 0)
+		fail("no <vmlinux> given, and the default guest kernel %s is not there: %s (install the lguest-guest package, or run 'lguest <mem> <vmlinux>')",
+		     kbuf, strerror(errno));
+	a->vmlinux = kbuf;
+	if (a->initrd)
+		return;
+	snprintf(ibuf, len, "%s/initrd.gz", dir);
+	if (access(ibuf, R_OK) == 0)
+		a->initrd = ibuf;
+	note("default guest: %s, initrd %s", a->vmlinux,
+	     a->initrd ? a->initrd : "(none)");
+}
+
 int main(int argc, char *argv[])
 {
+	char kbuf[4096], ibuf[4096];
 	struct lg_args a;
 	struct lg_image img;
 	char err[512];
@@ -482,6 +585,8 @@ int main(int argc, char *argv[])
 		return 0;
 	}
 	verbose = a.verbose;
+	if (!a.vmlinux)
+		use_default_guest(&a, kbuf, ibuf, sizeof(kbuf));
 
 	kfd = open(a.vmlinux, O_RDONLY | O_CLOEXEC);
 	if (kfd < 0)

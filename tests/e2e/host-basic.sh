@@ -30,7 +30,7 @@ dmesg_has() {
 }
 
 expect "launcher --version names the ABI" 0 "(ABI " $L --version
-expect "launcher --help shows usage" 0 "Usage: lguest [options] <mem> <vmlinux>" $L --help
+expect "launcher --help shows usage" 0 "Usage: lguest [options] [<mem> [<vmlinux>" $L --help
 expect "no module: clear 'not loaded' message" 1 \
 	"/dev/lguest does not exist: the lg module is not loaded" $L 64m $V
 
@@ -45,7 +45,8 @@ fi
 
 expect "unprivileged user: permission denied" 1 \
 	"permission denied opening /dev/lguest" /runas 1000 $L 64m $V
-expect "no arguments" 1 "missing <mem> and <vmlinux>" $L
+expect "no arguments and no default guest installed" 1 \
+	"no <vmlinux> given, and the default guest kernel /usr/lib/lguest/vmlinux" $L
 expect "unknown option" 1 "unknown option '--bogus'" $L --bogus 64m $V
 expect "bad memory size" 1 "invalid memory size '64q'" $L 64q $V
 expect "memory size too big" 1 "more than the 2048 MiB" $L 3g $V

@@ -106,9 +106,16 @@ static void test_args(void)
 	ok(r == 0 && a.version, "--version alone is fine");
 
 	r = args(&a, err, NULL);
-	ok(r == -1 && strstr(err, "missing <mem>"), "no arguments: %s", err);
+	ok(r == 0 && !a.vmlinux && a.mem == LG_MEM_DEFAULT,
+	   "no arguments: the default guest with the default memory");
 	r = args(&a, err, "64", NULL);
-	ok(r == -1 && strstr(err, "missing <vmlinux>"), "no vmlinux: %s", err);
+	ok(r == 0 && !a.vmlinux && a.mem == (64ULL << 20),
+	   "<mem> alone: the default guest with that memory");
+	r = args(&a, err, "-i", "rd", NULL);
+	ok(r == 0 && !a.vmlinux && !strcmp(a.initrd, "rd"),
+	   "--initrd alone: the default kernel with that initrd");
+	r = args(&a, err, "64q", NULL);
+	ok(r == -1 && strstr(err, "invalid memory size '64q'"), "bad <mem> alone: %s", err);
 	r = args(&a, err, "--frobnicate", "64", "vm", NULL);
 	ok(r == -1 && strstr(err, "unknown option '--frobnicate'"), "unknown option: %s", err);
 	r = args(&a, err, "64", "vm", NULL);

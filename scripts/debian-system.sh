@@ -1,0 +1,85 @@
+#!/bin/sh
+# debian-system.sh: print the path of a tarball holding a Debian bookworm
+# i386 system, made with debootstrap the way a sysadmin's 32-bit host is:
+# systemd, udev, the *older* stock kernel (DEB_KERNEL_OLD_ABI) and its
+# headers, dkms, and two users (alice, who will join the lguest group, and
+# bob, who will not).  lguest itself is not installed: the packaging test
+# does that with apt, as a user would.
+#
+# Cached under $CACHE/system, keyed by this script and pins.env, since a
+# debootstrap plus kernel install costs a minute or two and ~600 MB.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+MIRROR=http://deb.debian.org/debian
+key=$(cat "$0" "$TOP/pins.env" | sha256sum | cut -c1-16)
+out=$CACHE/system/bookworm-i386-$key.tar
+if [ -f "$out" ]; then
+	echo "$out"
+	exit 0
+fi
+[ "$(id -u)" = 0 ] || die "making the Debian test system needs root (debootstrap, chroot)"
+command -v debootstrap >/dev/null || die "debootstrap is missing: run 'make deps'"
+
+mkdir -p "$CACHE/system"
+root=$(mktemp -d "$CACHE/system/.root.XXXXXX")
+log=$CACHE/system/build.log
+cleanup() {
+	for m in dev/pts dev proc sys; do
+		umount "$root/$m" 2>/dev/null || true
+	done
+	rm -rf "$root"
+}
+trap cleanup EXIT INT TERM
+
+echo "debian-system: debootstrap bookworm i386 (log: $log)" >&2
+linux32 debootstrap --arch=i386 --variant=minbase \
+	--include=systemd-sysv,udev,kmod,adduser,ca-certificates \
+	bookworm "$root" "$MIRROR" >"$log" 2>&1 ||
+	{ tail -20 "$log" >&2; die "debootstrap failed"; }
+
+# Debian's own layout for a bookworm host: the release, its updates and
+# security.  apt in the test upgrades from the old kernel to the current
+# one through these, so they must be what a real system has.
+cat >"$root/etc/apt/sources.list" <<EOF
+deb $MIRROR bookworm main
+deb $MIRROR bookworm-updates main
+deb http://deb.debian.org/debian-security bookworm-security main
+EOF
+echo lguest-host >"$root/etc/hostname"
+printf '/dev/vda / ext4 rw,errors=remount-ro 0 1\n' >"$root/etc/fstab"
+# A throwaway test system: no passwords, no getty on the serial console
+# (the test's own service owns it).
+chroot "$root" passwd -d root >/dev/null
+
+mount -t proc proc "$root/proc"
+mount -t sysfs sys "$root/sys"
+mount --bind /dev "$root/dev"
+mount -t devpts devpts "$root/dev/pts"
+
+old=$DEB_KERNEL_OLD_ABI-686
+echo "debian-system: installing linux-image-$old, its headers and dkms" >&2
+# A mirror in mid-sync can fail one index (seen with bookworm-security's
+# i386 Packages); what we install is in the others, so the install below
+# is the judge, as in deps.sh.
+linux32 chroot "$root" apt-get update -q >>"$log" 2>&1 ||
+	echo "debian-system: apt-get update reported errors; continuing" >&2
+{
+	DEBIAN_FRONTEND=noninteractive linux32 chroot "$root" \
+		apt-get install -y -q --no-install-recommends \
+		"linux-image-$old" "linux-headers-$old" dkms initramfs-tools \
+		login passwd
+} >>"$log" 2>&1 || { tail -20 "$log" >&2; die "installing the kernel in the chroot failed"; }
+
+linux32 chroot "$root" useradd -m -s /bin/sh alice
+linux32 chroot "$root" useradd -m -s /bin/sh bob
+linux32 chroot "$root" systemctl mask serial-getty@ttyS0.service getty@tty1.service \
+	systemd-timesyncd.service apt-daily.timer apt-daily-upgrade.timer >>"$log" 2>&1 || true
+linux32 chroot "$root" apt-get clean
+
+for m in dev/pts dev proc sys; do
+	umount "$root/$m"
+done
+tar -C "$root" -cf "$out.tmp" .
+mv "$out.tmp" "$out"
+echo "$out"
