@@ -48,7 +48,7 @@ if [ -f "$TOP/rpm/lguest.spec" ]; then
 		"$TOP/rpm/lguest.spec" >"$r/build.log" 2>&1 ||
 		{ tail -30 "$r/build.log" >&2; die "rpmbuild failed"; }
 	echo "packages: rpmlint" >&2
-	rpmlint -c "$TOP/rpm/rpmlint.toml" "$r"/RPMS/*/*.rpm >"$r/rpmlint.log" 2>&1 ||
+	rpmlint -c "$TOP/rpm/rpmlint.toml" "$TOP/rpm/lguest.spec" "$r"/RPMS/*/*.rpm >"$r/rpmlint.log" 2>&1 ||
 		{ cat "$r/rpmlint.log" >&2; die "rpmlint found errors"; }
 	cat "$r/rpmlint.log" >&2
 fi
