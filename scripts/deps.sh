@@ -8,9 +8,14 @@
 # On a machine that already has everything this only runs dpkg-query.
 set -eu
 
-# Native amd64 packages: compiler with -m32 support, QEMU, kernel build tools.
+# Native amd64 packages: compiler with -m32 support, QEMU, kernel build
+# tools; for the packages (make packages): debhelper with dh-dkms, i386
+# binutils for dh_strip, lintian, rpm and rpmlint; for the packaging test:
+# debootstrap and mke2fs (-d).
 PKGS="make gcc gcc-multilib libc6-dev-i386 qemu-system-x86 cpio gzip xz-utils
-quilt ccache flex bison bc libelf-dev libssl-dev kmod perl file"
+quilt ccache flex bison bc libelf-dev libssl-dev kmod perl file
+debhelper dh-dkms dpkg-dev fakeroot binutils-i686-linux-gnu lintian rpm rpmlint
+debootstrap e2fsprogs"
 
 missing_pkgs() {
 	for p in $PKGS; do
