@@ -42,11 +42,7 @@ if [ -f "$TOP/rpm/lguest.spec" ]; then
 	rm -rf "$r/tree/lguest-$V/debian"
 	tar -C "$r/tree" -czf "$r/SOURCES/lguest-$V.tar.gz" "lguest-$V"
 	rm -rf "$r/tree"
-	rpmbuild -bb --nodeps --target i686 --define "_topdir $r" \
-		--define "lguest_cache $CACHE" \
-		--define "__brp_compress /bin/bash /usr/lib/rpm/brp-compress %{?_prefix}" \
-		"$TOP/rpm/lguest.spec" >"$r/build.log" 2>&1 ||
-		{ tail -30 "$r/build.log" >&2; die "rpmbuild failed"; }
+	"$TOP/scripts/build-rpm.sh" "$r"
 	echo "packages: rpmlint" >&2
 	rpmlint -c "$TOP/rpm/rpmlint.toml" "$TOP/rpm/lguest.spec" "$r"/RPMS/*/*.rpm >"$r/rpmlint.log" 2>&1 ||
 		{ cat "$r/rpmlint.log" >&2; die "rpmlint found errors"; }

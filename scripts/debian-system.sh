@@ -3,7 +3,8 @@
 # i386 system, made with debootstrap the way a sysadmin's 32-bit host is:
 # systemd, udev, the *older* stock kernel (DEB_KERNEL_OLD_ABI) and its
 # headers, dkms, and two users (alice, who will join the lguest group, and
-# bob, who will not).  lguest itself is not installed: the packaging test
+# bob, who will not), and procps (DKMS's --rpm_safe_upgrade needs ps).
+# lguest itself is not installed: the packaging test
 # does that with apt, as a user would.
 #
 # Cached under $CACHE/system, keyed by this script and pins.env, since a
@@ -68,7 +69,7 @@ linux32 chroot "$root" apt-get update -q >>"$log" 2>&1 ||
 	DEBIAN_FRONTEND=noninteractive linux32 chroot "$root" \
 		apt-get install -y -q --no-install-recommends \
 		"linux-image-$old" "linux-headers-$old" dkms initramfs-tools \
-		login passwd
+		login passwd procps
 } >>"$log" 2>&1 || { tail -20 "$log" >&2; die "installing the kernel in the chroot failed"; }
 
 linux32 chroot "$root" useradd -m -s /bin/sh alice

@@ -8,80 +8,16 @@
 # group lguest runs `lguest` with no arguments to a guest that powers off,
 # and one outside it gets a clear message.  Then apt upgrades the kernel:
 # DKMS must rebuild on its own, and the same checks pass on the new
-# kernel.  Last, two purge/install cycles must leave nothing behind.
-. "$(dirname "$0")/lib/rig.sh"
-. "$RIG_TOP/scripts/lib.sh" 2>/dev/null || true
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-nok() { n=$((n + 1)); echo "not ok $n - $*"; }
-bail() { echo "Bail out! $*"; exit 1; }
-diag() { sed 's/^/#   /'; }
+# kernel.  A PAE kernel installed beside them gets its lg.ko too, and
+# there the launcher's default is the PAE guest.  Last, two purge/install
+# cycles must leave nothing behind.
+. "$(dirname "$0")/lib/debsys.sh"
 
-[ "$(id -u)" = 0 ] || bail "this test needs root (debootstrap, chroot, mounts): run 'make test' as root"
 V=$(cat "$RIG_TOP/VERSION")
 debs=$RIG_BUILD/packages/deb
 rig_need "$debs/lguest_${V}_i386.deb" "$debs/lguest-dkms_${V}_all.deb" "$debs/lguest-guest_${V}_i386.deb"
-tarball=$("$RIG_TOP/scripts/debian-system.sh") || bail "could not make the Debian i386 system"
+debsys_start packages-debian
 old=$DEB_KERNEL_OLD_ABI-686
-
-dir=$RIG_LOGS/packages-debian
-rm -rf "$dir"
-mkdir -p "$dir"
-root=$dir/root
-mkdir -p "$root"
-tar -C "$root" -xf "$tarball" || bail "cannot unpack $tarball"
-# apt's downloads (the kernel upgrade) are kept between runs.
-archives=$CACHE/system/archives
-mkdir -p "$archives/partial"
-
-mounted=""
-up() {
-	mount -t proc proc "$root/proc" && mount -t sysfs sys "$root/sys" &&
-	mount --bind /dev "$root/dev" && mount -t devpts devpts "$root/dev/pts" &&
-	mount --bind "$archives" "$root/var/cache/apt/archives" || bail "cannot mount into the chroot"
-	mounted=1
-}
-down() {
-	[ -n "$mounted" ] || return 0
-	for m in var/cache/apt/archives dev/pts dev sys proc; do
-		umount "$root/$m" 2>/dev/null || umount -l "$root/$m"
-	done
-	mounted=""
-}
-cleanup() {
-	down
-	# Keep the logs; the system and its disk image are large.
-	rm -rf "$root" "$dir/disk.img"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-# in_chroot LOG CMD...: run CMD in the system, as its own i386 userland.
-in_chroot() {
-	l=$1
-	shift
-	echo "### $*" >>"$dir/$l"
-	linux32 chroot "$root" env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 \
-		PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@" >>"$dir/$l" 2>&1
-}
-# step DESC LOG CMD...: one TAP line for a command in the chroot.
-step() {
-	desc=$1 l=$2
-	shift 2
-	if in_chroot "$l" "$@"; then
-		ok "$desc"
-	else
-		nok "$desc (log: $dir/$l)"
-		tail -25 "$dir/$l" | diag
-	fi
-}
-# is DESC TEST...: one TAP line for a shell test on the host.
-is() {
-	desc=$1
-	shift
-	if "$@"; then ok "$desc"; else nok "$desc"; fi
-}
-ko_for() { [ -f "$root/lib/modules/$1/updates/dkms/lg.ko" ]; }
 
 install_debs() {
 	mkdir -p "$root/tmp/debs"
@@ -108,7 +44,7 @@ boot() {
 	con=$dir/console-$label.log res=$dir/results-$label.log
 	: >"$res"
 	timeout -k 5 900 qemu-system-i386 -nographic -no-reboot -monitor none -nic none \
-		-m 1024 -cpu "$(rig_cpu 686)" -kernel "$root/boot/vmlinuz-$krel" \
+		-m 1024 -cpu "${RIG_BOOT_CPU:-$(rig_cpu 686)}" -kernel "$root/boot/vmlinuz-$krel" \
 		-initrd "$root/boot/initrd.img-$krel" \
 		-drive file="$dir/disk.img",format=raw,if=virtio \
 		-serial "file:$con" -serial "file:$res" \
@@ -136,7 +72,6 @@ boot() {
 	fi
 }
 
-up
 # --- First install, on the older kernel ---
 install_debs "first install on $old" install-1.log
 is "DKMS built lg.ko for $old inside the system" ko_for "$old"
@@ -161,6 +96,19 @@ if [ -n "$new" ]; then
 	boot "$new" "$new"
 else
 	nok "a newer kernel was installed (only $old in /boot)"
+fi
+
+# --- A PAE kernel beside them: DKMS builds for it, and the launcher
+# picks the PAE default guest there ---
+step "apt installs the stock PAE kernel (linux-image-686-pae, linux-headers-686-pae)" pae.log \
+	apt-get install -y --no-install-recommends -o APT::Get::Upgrade-By-Source-Package=false \
+	linux-image-686-pae linux-headers-686-pae
+pae=$(cd "$root/boot" && ls vmlinuz-*-686-pae 2>/dev/null | sed 's/^vmlinuz-//' | sort -V | tail -1)
+if [ -n "$pae" ]; then
+	is "DKMS built lg.ko for $pae on its own" ko_for "$pae"
+	RIG_BOOT_CPU=$(rig_cpu 686-pae) boot "$pae" "$pae"
+else
+	nok "a PAE kernel was installed"
 fi
 
 # --- Purge, then a second install/purge cycle ---
@@ -188,6 +136,7 @@ gone "after the first purge"
 install_debs "second install" install-2.log
 is "second install: DKMS built lg.ko for $old" ko_for "$old"
 [ -n "$new" ] && is "second install: DKMS built lg.ko for $new" ko_for "$new"
+[ -n "$pae" ] && is "second install: DKMS built lg.ko for $pae" ko_for "$pae"
 is "second install: the lguest group is back" grep -q '^lguest:' "$root/etc/group"
 # The leftover check must see an installed lguest, or it proves nothing.
 present=$(leftovers)

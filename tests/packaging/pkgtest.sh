@@ -33,12 +33,12 @@ else
 	nok "/dev/lguest is root:lguest 0660 (got '$perm')"
 fi
 
-# alice (in group lguest) runs `lguest` with no arguments: the default
+# alice (in group lguest) runs `lguest` with no arguments (but --verbose): the default
 # guest boots to its shell; she types two commands and it powers off.
 rm -f /tmp/in /tmp/alice.out
 mkfifo -m 0600 /tmp/in
 chown alice /tmp/in
-runuser -u alice -- timeout 300 lguest </tmp/in >/tmp/alice.out 2>&1 &
+runuser -u alice -- timeout 300 lguest --verbose </tmp/in >/tmp/alice.out 2>&1 &
 pid=$!
 exec 3>/tmp/in
 i=0
@@ -60,6 +60,13 @@ if grep -q '^guest says: Linux 6\.1\.[^ ]* root' /tmp/alice.out; then
 	ok "the default guest booted to a root shell on alice's console"
 else
 	nok "the default guest booted to a root shell on alice's console"
+fi
+# The default guest's page tables must be the host kernel's format.
+if grep -qx 'CONFIG_X86_PAE=y' "/boot/config-$krel"; then want=vmlinux-pae; else want=vmlinux; fi
+if grep -q "^lguest: default guest: /usr/lib/lguest/$want, initrd /usr/lib/lguest/initrd.gz\$" /tmp/alice.out; then
+	ok "the launcher chose /usr/lib/lguest/$want for this host"
+else
+	nok "the launcher chose /usr/lib/lguest/$want for this host"
 fi
 if [ $rc != 0 ] || ! grep -q '^guest says' /tmp/alice.out; then
 	tail -40 /tmp/alice.out | diag

@@ -1,0 +1,84 @@
+# The packaging tests' Debian system: a fresh copy of the cached Debian
+# bookworm i386 system (scripts/debian-system.sh) under build/rig/NAME/root,
+# with helpers to run commands in it (chroot under linux32, so it is an
+# i386 userland through and through) and to print TAP.
+# debsys_start NAME sets dir (logs, kept) and root (removed on exit).
+# shellcheck shell=sh
+. "$(dirname "$0")/lib/rig.sh"
+. "$RIG_TOP/scripts/lib.sh"
+
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+nok() { n=$((n + 1)); echo "not ok $n - $*"; }
+bail() { echo "Bail out! $*"; exit 1; }
+diag() { sed 's/^/#   /'; }
+
+# is DESC TEST...: one TAP line for a shell test on the host.
+is() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else nok "$desc"; fi
+}
+
+debsys_start() {
+	[ "$(id -u)" = 0 ] || bail "this test needs root (debootstrap, chroot, mounts): run 'make test' as root"
+	tarball=$("$RIG_TOP/scripts/debian-system.sh") || bail "could not make the Debian i386 system"
+	dir=$RIG_LOGS/$1
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	root=$dir/root
+	mkdir -p "$root"
+	tar -C "$root" -xf "$tarball" || bail "cannot unpack $tarball"
+	# apt's downloads (kernel upgrades) are kept between runs.
+	archives=$CACHE/system/archives
+	mkdir -p "$archives/partial"
+	mounted=""
+	trap debsys_cleanup EXIT
+	trap 'exit 1' INT TERM
+	up
+}
+
+up() {
+	mount -t proc proc "$root/proc" && mount -t sysfs sys "$root/sys" &&
+	mount --bind /dev "$root/dev" && mount -t devpts devpts "$root/dev/pts" &&
+	mount --bind "$archives" "$root/var/cache/apt/archives" || bail "cannot mount into the chroot"
+	mounted=1
+}
+
+down() {
+	[ -n "$mounted" ] || return 0
+	for m in var/cache/apt/archives dev/pts dev sys proc; do
+		umount "$root/$m" 2>/dev/null || umount -l "$root/$m"
+	done
+	mounted=""
+}
+
+debsys_cleanup() {
+	down
+	# Keep the logs; the system and its disk image are large.
+	rm -rf "$root" "$dir/disk.img"
+}
+
+# in_chroot LOG CMD...: run CMD in the system, output to $dir/LOG.
+in_chroot() {
+	l=$1
+	shift
+	echo "### $*" >>"$dir/$l"
+	linux32 chroot "$root" env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 \
+		PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@" >>"$dir/$l" 2>&1
+}
+
+# step DESC LOG CMD...: one TAP line for a command in the chroot.
+step() {
+	desc=$1 l=$2
+	shift 2
+	if in_chroot "$l" "$@"; then
+		ok "$desc"
+	else
+		nok "$desc (log: $dir/$l)"
+		tail -25 "$dir/$l" | diag
+	fi
+}
+
+# ko_for KREL: DKMS's lg.ko for KREL is installed.
+ko_for() { [ -f "$root/lib/modules/$1/updates/dkms/lg.ko" ]; }
