@@ -87,7 +87,8 @@ check "lguest-dkms.rpm: noarch, sources and dkms.conf" "$(rpm -qpl "$r"; rpm -qp
 check "lguest-dkms.rpm: %post adds and builds with --rpm_safe_upgrade, %preun removes" "$(rpm -qp --scripts "$r")" \
 	"dkms add -m lguest -v $V -q --rpm_safe_upgrade" "dkms install -m lguest -v $V" "preuninstall" \
 	"dkms remove -m lguest -v $V -q --all --rpm_safe_upgrade"
-check "lguest-dkms.rpm: requires dkms >= 3.0.3, gcc, make" "$(rpm -qpR "$r")" '^dkms >= 3\.0\.3' '^gcc' '^make'
+check "lguest-dkms.rpm: requires dkms >= 3.0.3, ps (for --rpm_safe_upgrade), gcc, make" "$(rpm -qpR "$r")" \
+	'^dkms >= 3\.0\.3' '^/usr/bin/ps$' '^gcc' '^make'
 r=$rpm/i686/lguest-$V-1.i686.rpm
 check "lguest.rpm: launcher, man page, udev rule, modules-load.d, sysusers" "$(rpm -qpl "$r")" \
 	'^/usr/bin/lguest$' '^/usr/share/man/man1/lguest\.1' '/udev/rules\.d/60-lguest\.rules$' '/modules-load\.d/lguest\.conf$' '/sysusers\.d/lguest\.conf$'
