@@ -24,10 +24,12 @@ for f in ${*:-686 686-pae}; do
 	nat=$(perl -MTime::HiRes=time -e '
 		$t0 = time;
 		$pid = open(my $q, "-|", @ARGV) or die;
+		$SIG{ALRM} = sub { kill 9, $pid; exit 1; };
+		alarm 300;
 		while (<$q>) {
 			if (/Run \/init as init process/) { printf "%.2f\n", time - $t0; last; }
 		}
-		kill 9, $pid;' -- timeout 300 qemu-system-i386 -nographic -no-reboot -monitor none \
+		kill 9, $pid;' -- qemu-system-i386 -nographic -no-reboot -monitor none \
 		-nic none -m 512 -cpu "$(rig_cpu "$f")" -kernel "$g/bzImage" \
 		-initrd "$RIG_BUILD/guest/initrd.gz" -append "console=ttyS0" </dev/null)
 	gb=$(printf '%s\n' "$out" | sed -n 's/^# bench: linux guest boot, launcher start to \/init: \([0-9.]*\) s/\1/p')

@@ -27,9 +27,10 @@ root=$(mktemp -d "$CACHE/system/.root.XXXXXX")
 log=$CACHE/system/build.log
 cleanup() {
 	for m in dev/pts dev proc sys; do
-		umount "$root/$m" 2>/dev/null || true
+		umount "$root/$m" 2>/dev/null || umount -l "$root/$m" 2>/dev/null || true
 	done
-	rm -rf "$root"
+	# Never delete through a mount that is still there (the host's /dev).
+	grep -q " $root/" /proc/mounts || rm -rf "$root"
 }
 trap cleanup EXIT INT TERM
 
@@ -83,4 +84,8 @@ for m in dev/pts dev proc sys; do
 done
 tar -C "$root" -cf "$out.tmp" .
 mv "$out.tmp" "$out"
+# Older systems (other keys) are dead weight: ~800 MB each.
+for f in "$CACHE/system"/bookworm-i386-*.tar; do
+	[ "$f" = "$out" ] || rm -f "$f"
+done
 echo "$out"

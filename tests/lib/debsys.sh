@@ -55,6 +55,12 @@ down() {
 
 debsys_cleanup() {
 	down
+	# Never delete through a mount that is still there (it could be the
+	# machine's own /dev).
+	if grep -q " $root/" /proc/mounts; then
+		echo "# not removing $root: still mounted there" >&2
+		return
+	fi
 	# Keep the logs; the system and its disk image are large.
 	rm -rf "$root" "$dir/disk.img"
 }
