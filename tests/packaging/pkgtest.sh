@@ -36,10 +36,9 @@ checks() {
 
 	# alice (in group lguest) runs `lguest` with no arguments (but
 	# --verbose): the default guest boots to its shell; she types two commands
-	# and it powers off.  Her terminal is a FIFO and a file in a directory of
-	# our own: we open both (not alice), and /tmp's protected_fifos (procps
-# turns it on) would
-	# refuse root a FIFO that another user owns there.
+	# and it powers off.  Her terminal is a FIFO and a file in a directory
+	# of our own: we open both (not alice), and /tmp's protected_fifos
+	# (procps turns it on) would refuse root a FIFO another user owns there.
 	w=/run/lguest-pkgtest
 	mkdir -p -m 0700 $w
 	mkfifo -m 0600 $w/in
