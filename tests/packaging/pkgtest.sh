@@ -86,6 +86,20 @@ checks() {
 		nok "bob (not in group lguest) gets a clear permission message, exit 1 (exit $rc)"
 	fi
 
+	# Installing on a running system must not need a reboot: the lguest
+	# package's postinst (as dpkg runs it on configure) loads lg.ko, and
+	# udev gives the new /dev/lguest to the group at once.
+	if rmmod lg && [ ! -e /dev/lguest ] &&
+		/var/lib/dpkg/info/lguest.postinst configure >$w/postinst.out 2>&1 &&
+		udevadm settle -t 60 && grep -q '^lg ' /proc/modules &&
+		[ "$(stat -c '%U:%G %a' /dev/lguest)" = "root:lguest 660" ]; then
+		ok "on a running system, lguest's postinst loads lg.ko and /dev/lguest is root:lguest 0660"
+	else
+		nok "on a running system, lguest's postinst loads lg.ko and /dev/lguest is root:lguest 0660"
+		diag $w/postinst.out
+		ls -l /dev/lguest 2>&1 | diag
+	fi
+
 	if dmesg | grep -qE 'Oops|BUG:|WARNING:|general protection|Kernel panic'; then
 		nok "the host kernel log is clean"
 		dmesg | grep -E 'Oops|BUG:|WARNING:|general protection|Kernel panic' | diag
