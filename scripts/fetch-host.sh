@@ -15,15 +15,20 @@ case " $FLAVOURS amd64 " in *" $flavour "*) ;; *) die "unknown flavour '$flavour
 arch=i386
 [ "$flavour" = amd64 ] && arch=amd64
 krel=$DEB_KERNEL_ABI-$flavour
+# Kbuild's host programs (fixdep, modpost, ...) run on this machine, so
+# they come from linux-kbuild for this machine's architecture, as in a
+# cross build: the i386 ones would need an i386-capable kernel or an
+# emulator, and would be slower.
+build_arch=$(dpkg --print-architecture)
 root=$CACHE/host/$DEB_KERNEL_VERSION/$flavour
-if [ -f "$root/.done" ]; then
+if [ "$(cat "$root/.done" 2>/dev/null)" = "kbuild=$build_arch" ]; then
 	echo "$root"
 	exit 0
 fi
 
 debs=""
 for p in "linux-image-$krel:$arch" "linux-headers-$krel:$arch" \
-	"linux-headers-$DEB_KERNEL_ABI-common" "linux-kbuild-6.1:$arch"; do
+	"linux-headers-$DEB_KERNEL_ABI-common" "linux-kbuild-6.1:$build_arch"; do
 	d=$(fetch_deb "$p" "$DEB_KERNEL_VERSION") || pin_gone "$p"
 	debs="$debs $d"
 done
@@ -41,5 +46,5 @@ grep -q "^include $root/usr/src/" "$hdr/Makefile" ||
 	die "could not repoint $hdr/Makefile at the unpacked common headers"
 rm -rf "$root"
 mv "$root.tmp" "$root"
-touch "$root/.done"
+echo "kbuild=$build_arch" >"$root/.done"
 echo "$root"
