@@ -24,6 +24,7 @@
  *   4  the guest kernel panicked; its message is printed
  */
 #include "args.h"
+#include "boot.h"
 #include "elfload.h"
 
 #include <errno.h>
@@ -40,7 +41,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <asm/bootparam.h>
 #include <lguest_abi.h>
 
 /* The tests build a launcher that claims another ABI (lguest-wrongabi). */
@@ -68,18 +68,6 @@ enum {
 	EXIT_KILLED = 3,
 	EXIT_PANIC = 4,
 };
-
-/*
- * Where the boot protocol's pieces go in guest-physical memory: below the
- * 1 MiB the kernel never allocates early, and away from the kernel image
- * (which a vmlinux links at 16 MiB).
- */
-#define BOOT_PARAMS_GPA	0x90000u
-#define CMDLINE_GPA	0x91000u
-/* The guest kernel's console is the lguest console (hvc0). */
-#define DEFAULT_CMDLINE	"console=hvc0"
-/* Keep the initrd in memory every 32-bit kernel maps (lowmem). */
-#define INITRD_TOP_MAX	(512u << 20)
 
 static int verbose;
 
@@ -146,23 +134,15 @@ static uint8_t *map_guest_memory(uint64_t mem)
 }
 
 static void load_segments(int fd, const char *name, const struct lg_image *img,
-			  uint8_t *ram)
+			  uint8_t *ram, uint64_t mem)
 {
-	for (unsigned int i = 0; i < img->nseg; i++) {
-		const struct lg_segment *s = &img->seg[i];
-		size_t done = 0;
+	char err[512];
 
-		while (done < s->filesz) {
-			ssize_t r = pread(fd, ram + s->paddr + done,
-					  s->filesz - done, s->offset + done);
-			if (r <= 0)
-				fail("%s: reading segment %u: %s", name, i,
-				     r ? strerror(errno) : "unexpected end of file");
-			done += (size_t)r;
-		}
-		/* Anonymous memory is already zero beyond filesz. */
+	for (unsigned int i = 0; i < img->nseg; i++) {
+		if (boot_load_segment(fd, name, img, i, ram, mem, err, sizeof(err)))
+			fail("%s", err);
 		note("loaded %s segment %u at guest-physical 0x%08x (%u bytes)",
-		     name, i, s->paddr, s->memsz);
+		     name, i, img->seg[i].paddr, img->seg[i].memsz);
 	}
 }
 
@@ -206,10 +186,28 @@ static _Noreturn void permission_denied(const char *dev)
 	     dev, grp, getenv("USER") ? getenv("USER") : "<you>", grp);
 }
 
+/* A limit lg.ko enforces, from its module parameters, or "?" */
+static const char *lg_param(const char *name, char *buf, size_t len)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/lg/parameters/%s", name);
+	snprintf(buf, len, "?");
+	f = fopen(path, "re");
+	if (f) {
+		if (fgets(buf, (int)len, f))
+			buf[strcspn(buf, "\n")] = '\0';
+		fclose(f);
+	}
+	return buf;
+}
+
 static int open_lguest(void)
 {
 	const char *dev = "/dev/" LGUEST_DEVICE_NAME;
 	int fd = open(dev, O_RDWR | O_CLOEXEC);
+	char lim[32];
 
 	if (fd >= 0)
 		return fd;
@@ -222,19 +220,12 @@ static int open_lguest(void)
 	case EACCES:
 	case EPERM:
 		permission_denied(dev);
+	case EMFILE:
+		fail("cannot open %s: this user has %s guests open already, the most the host allows (lg module parameter max_guests); stop one, or ask an administrator to raise it",
+		     dev, lg_param("max_guests", lim, sizeof(lim)));
 	default:
 		fail("cannot open %s: %s", dev, strerror(errno));
 	}
-}
-
-/* Does [gpa, gpa + len) miss every segment of the image? */
-static int clear_of_image(const struct lg_image *img, uint64_t gpa, uint64_t len)
-{
-	for (unsigned int i = 0; i < img->nseg; i++)
-		if (gpa < (uint64_t)img->seg[i].paddr + img->seg[i].memsz &&
-		    img->seg[i].paddr < gpa + len)
-			return 0;
-	return 1;
 }
 
 /*
@@ -245,32 +236,17 @@ static uint32_t load_initrd(const char *name, uint8_t *ram, uint64_t mem,
 			    const struct lg_image *img, uint32_t *size)
 {
 	int fd = open(name, O_RDONLY | O_CLOEXEC);
-	uint64_t top = mem < INITRD_TOP_MAX ? mem : INITRD_TOP_MAX, gpa;
-	struct stat st;
-	size_t done = 0;
+	uint32_t gpa;
+	char err[512];
 
-	if (fd < 0 || fstat(fd, &st) != 0)
+	if (fd < 0)
 		fail("cannot open initrd %s: %s", name, strerror(errno));
-	if ((uint64_t)st.st_size > top)
-		fail("initrd %s (%lld bytes) does not fit in the guest's memory",
-		     name, (long long)st.st_size);
-	gpa = (top - (uint64_t)st.st_size) & ~0xfffULL;
-	if (gpa < CMDLINE_GPA + 0x1000 || !clear_of_image(img, gpa, (uint64_t)st.st_size))
-		fail("initrd %s (%lld bytes) does not fit in the guest's memory beside the kernel: give the guest more memory",
-		     name, (long long)st.st_size);
-	while (done < (size_t)st.st_size) {
-		ssize_t r = read(fd, ram + gpa + done, (size_t)st.st_size - done);
-
-		if (r <= 0)
-			fail("%s: reading the initrd: %s", name,
-			     r ? strerror(errno) : "unexpected end of file");
-		done += (size_t)r;
-	}
+	if (boot_load_initrd(fd, name, ram, mem, img, &gpa, size, err, sizeof(err)))
+		fail("%s", err);
 	close(fd);
-	*size = (uint32_t)st.st_size;
 	note("loaded initrd %s at guest-physical 0x%08llx (%u bytes)", name,
 	     (unsigned long long)gpa, *size);
-	return (uint32_t)gpa;
+	return gpa;
 }
 
 /*
@@ -282,13 +258,10 @@ static uint32_t setup_boot_params(uint8_t *ram, uint64_t mem,
 				  const struct lg_image *img,
 				  const struct lg_args *a)
 {
-	struct boot_params *bp = (struct boot_params *)(ram + BOOT_PARAMS_GPA);
-	char *cmdline = (char *)ram + CMDLINE_GPA;
 	uint32_t initrd = 0, initrd_size = 0;
-	int n;
+	char err[512];
 
-	if (mem < CMDLINE_GPA + 0x1000 ||
-	    !clear_of_image(img, BOOT_PARAMS_GPA, CMDLINE_GPA + 0x1000 - BOOT_PARAMS_GPA)) {
+	if (!boot_params_fit(mem, img)) {
 		if (a->initrd)
 			fail("--initrd given, but %s uses the memory where its boot parameters would go",
 			     a->vmlinux);
@@ -296,40 +269,11 @@ static uint32_t setup_boot_params(uint8_t *ram, uint64_t mem,
 	}
 	if (a->initrd)
 		initrd = load_initrd(a->initrd, ram, mem, img, &initrd_size);
-
-	n = snprintf(cmdline, 0x1000, "%s%s%s", DEFAULT_CMDLINE,
-		     a->cmdline[0] ? " " : "", a->cmdline);
-	/* After a restart in place the guest can tell: lguest.restarts=N. */
-	if (n >= 0 && n < 0x1000 && getenv("LGUEST_RESTARTS"))
-		n += snprintf(cmdline + n, 0x1000 - n, " lguest.restarts=%s",
-			      getenv("LGUEST_RESTARTS"));
-	if (n < 0 || n >= 0x1000)
-		fail("the kernel command line is too long");
-
-	memset(bp, 0, sizeof(*bp));
-	bp->hdr.boot_flag = 0xAA55;
-	bp->hdr.header = 0x53726448;		/* "HdrS" */
-	bp->hdr.version = 0x020f;
-	bp->hdr.type_of_loader = 0xff;		/* a loader with no id */
-	bp->hdr.loadflags = LOADED_HIGH;
-	bp->hdr.hardware_subarch = 1;		/* X86_SUBARCH_LGUEST */
-	bp->hdr.cmd_line_ptr = CMDLINE_GPA;
-	bp->hdr.cmdline_size = 0x1000 - 1;
-	bp->hdr.ramdisk_image = initrd;
-	bp->hdr.ramdisk_size = initrd_size;
-	/*
-	 * Guest memory is RAM but for the PC's hole below 1 MiB (Linux
-	 * ignores a one-entry map as bogus, so it gets the usual two).
-	 */
-	bp->e820_entries = 2;
-	bp->e820_table[0].addr = 0;
-	bp->e820_table[0].size = 0xa0000;
-	bp->e820_table[0].type = 1;		/* E820_TYPE_RAM */
-	bp->e820_table[1].addr = 0x100000;
-	bp->e820_table[1].size = mem - 0x100000;
-	bp->e820_table[1].type = 1;
+	if (boot_write_params(ram, mem, a->cmdline, getenv("LGUEST_RESTARTS"),
+			      initrd, initrd_size, err, sizeof(err)))
+		fail("%s", err);
 	note("boot parameters at 0x%08x, command line '%s'", BOOT_PARAMS_GPA,
-	     cmdline);
+	     (char *)ram + CMDLINE_GPA);
 	return BOOT_PARAMS_GPA;
 }
 
@@ -449,6 +393,13 @@ static void init_guest(int lfd, uint8_t *ram, uint64_t mem, uint32_t entry,
 	if (errno == EPROTO)
 		fail("lg.ko speaks a different ABI than this launcher (ABI %d): install matching versions",
 		     LG_ABI_SENT);
+	if (errno == EDQUOT) {
+		char lim[32];
+
+		fail("%llu MiB of guest memory is more than the %s MiB the host lets one user's guests hold (lg module parameter max_mem_mb): give the guest less",
+		     (unsigned long long)(mem >> 20),
+		     lg_param("mem_limit_mb", lim, sizeof(lim)));
+	}
 	fail("/dev/%s refused to create the guest (LHREQ_INITIALIZE): %s",
 	     LGUEST_DEVICE_NAME, strerror(errno));
 }
@@ -614,7 +565,7 @@ int main(int argc, char *argv[])
 	lfd = open_lguest();
 
 	ram = map_guest_memory(a.mem);
-	load_segments(kfd, a.vmlinux, &img, ram);
+	load_segments(kfd, a.vmlinux, &img, ram, a.mem);
 	close(kfd);
 	boot_esi = setup_boot_params(ram, a.mem, &img, &a);
 

@@ -179,11 +179,14 @@ static void lg_hcall(struct lguest *lg, u32 call, u32 a1, u32 a2, u32 a3)
 		lg_flush_tlb(lg, a1);
 		break;
 	case LHCALL_SET_PTE:
-		lg_set_entry(lg, a1, a2, false);
+		lg_drop_guest_entry(lg, a1, a2, 0);
 		break;
 	case LHCALL_SET_PMD:
+		lg_drop_guest_entry(lg, a1, a2, 1);
+		break;
 	case LHCALL_SET_PGD:
-		lg_set_entry(lg, a1, a2, true);
+		/* Two levels: the directory; PAE: the top, 1 GiB. */
+		lg_drop_guest_entry(lg, a1, a2, IS_ENABLED(CONFIG_X86_PAE) ? 2 : 1);
 		break;
 	default:
 		lg_kill(lg, "unknown hypercall %u", call);
@@ -196,7 +199,9 @@ void lg_do_hypercall(struct lguest *lg)
 	u32 call = r->eax;
 
 	r->eax = 0;
-	lg->nr_hcall[call % 32]++;
+	/* Unknown calls kill the guest: no need to count them. */
+	if (call < ARRAY_SIZE(lg->nr_hcall))
+		lg->nr_hcall[call]++;
 	lg_hcall(lg, call, r->ebx, r->ecx, r->edx);
 }
 

@@ -36,8 +36,13 @@ static void lg_write_data(struct lguest *lg, size_t off, u32 val)
  */
 static void lg_kick(struct lguest *lg)
 {
+	unsigned long flags;
+
+	/* read() may be handing lg->tsk to another thread (lguest_user.c). */
+	spin_lock_irqsave(&lg->tsk_lock, flags);
 	wake_up_process(lg->tsk);
 	kick_process(lg->tsk);
+	spin_unlock_irqrestore(&lg->tsk_lock, flags);
 }
 
 void lg_raise_irq(struct lguest *lg, unsigned int irq)
@@ -74,16 +79,24 @@ void lg_set_clockevent(struct lguest *lg, u32 delta_ns)
 	hrtimer_start(&lg->hrt, ns_to_ktime(delta_ns), HRTIMER_MODE_REL);
 }
 
+/* The interrupts the guest blocks (it may fault: never while sleeping). */
+unsigned long lg_irqs_blocked(struct lguest *lg)
+{
+	u32 blocked = 0;
+
+	lg_read_data(lg, LD(blocked_interrupts), &blocked);
+	return blocked;
+}
+
 /* The interrupts the guest has not blocked. */
 static unsigned long lg_unblocked(struct lguest *lg)
 {
 	unsigned long pending = READ_ONCE(lg->irqs_pending);
-	u32 blocked = 0;
 
 	/* Most entries have nothing pending: no need to read guest memory. */
 	if (pending)
-		lg_read_data(lg, LD(blocked_interrupts), &blocked);
-	return pending & ~(unsigned long)blocked;
+		pending &= ~lg_irqs_blocked(lg);
+	return pending;
 }
 
 /* lguest_data.irq_pending, written only when it changes. */
@@ -94,12 +107,6 @@ static void lg_show_pending(struct lguest *lg, bool pending)
 		return;
 	lg_write_data(lg, LD(irq_pending), pending);
 	lg->irq_pending_shown = pending;
-}
-
-/* Is there something to wake a halted guest for? */
-bool lg_irq_due(struct lguest *lg)
-{
-	return lg_unblocked(lg) != 0;
 }
 
 /*

@@ -14,6 +14,8 @@
 
 #include <linux/types.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/uidgid.h>
 #include <linux/mm_types.h>
 #include <linux/hrtimer.h>
 #include <asm/fpu/api.h>
@@ -52,7 +54,8 @@ struct lg_state_page {
 	u32 host_cr3, host_cr4, host_sp, guest_cr3, cr4_clear;
 	u32 nmi_pending, fault, host_ldt;
 	struct lg_dtr host_gdt, host_gdt_rw, host_idt, guest_gdt, guest_idt;
-	u8 pad1[SW_GUEST_TSS - SW_GUEST_IDT - sizeof(struct lg_dtr)];
+	u32 verw_sel;
+	u8 pad1[SW_GUEST_TSS - SW_VERW_SEL - sizeof(u32)];
 	struct lg_tss tss;
 	u8 pad2[SW_GDT_TABLE - SW_GUEST_TSS - sizeof(struct lg_tss)];
 	u64 gdt[LGUEST_GDT_ENTRIES];
@@ -103,6 +106,18 @@ struct lg_shadow {
 	unsigned int victim;		/* the next to recycle */
 };
 
+/*
+ * What one user's guests may hold of the host, whoever has their file
+ * descriptors now (lguest_user.c): how many guests, and how many pages of
+ * guest memory pinned plus shadow page tables.
+ */
+struct lg_user {
+	struct list_head list;
+	kuid_t uid;
+	unsigned int refs;		/* open guests, under lg_users_lock */
+	atomic_long_t pages;
+};
+
 /* One guest: one open /dev/lguest. */
 struct lguest {
 	struct mutex lock;
@@ -129,6 +144,7 @@ struct lguest {
 	struct fpu_guest fpu;		/* the guest's own FPU and SIMD state */
 
 	/* Virtual interrupts (interrupts.c). */
+	spinlock_t tsk_lock;		/* tsk changes while timers wake it */
 	struct task_struct *tsk;	/* the launcher task that runs us */
 	unsigned long irqs_pending;	/* bit n: irq n is raised */
 	struct hrtimer hrt;		/* the clock event: irq 0 */
@@ -136,7 +152,14 @@ struct lguest {
 	bool halted;
 
 	struct lg_shadow shadow;
-	unsigned long pinned;		/* guest pages held by the shadow */
+	/*
+	 * Each guest page the shadows map is pinned once, the first time,
+	 * and stays pinned until the guest goes: pages[gpfn], or NULL.
+	 */
+	struct page **pages;
+	unsigned long pinned;		/* pages pinned */
+	unsigned long tables;		/* shadow page-table pages */
+	struct lg_user *user;		/* who pays for both */
 
 	/* What the next read() returns. */
 	struct lguest_exit *exit;
@@ -156,11 +179,15 @@ extern struct page **lg_text_pages;
 extern struct page **lg_percpu_pages;
 u64 lg_desc(u32 base, u32 limit, u32 flags);
 struct lg_cpu_pages *lg_cpu_pages(int cpu);
-void lg_run_guest_once(struct lguest *lg);
+bool lg_run_guest_once(struct lguest *lg);
 
 /* lguest_user.c */
 int lg_user_init(void);
 void lg_user_exit(void);
+bool lg_charge(struct lguest *lg, unsigned long pages);
+void lg_uncharge(struct lguest *lg, unsigned long pages);
+extern atomic_long_t lg_pinned_pages;
+unsigned long lg_mem_limit(void);
 
 /* traps.c */
 void lg_handle_trap(struct lguest *lg);
@@ -174,7 +201,7 @@ void lg_irq_init(struct lguest *lg);
 void lg_irq_exit(struct lguest *lg);
 void lg_raise_irq(struct lguest *lg, unsigned int irq);
 void lg_set_clockevent(struct lguest *lg, u32 delta_ns);
-bool lg_irq_due(struct lguest *lg);
+unsigned long lg_irqs_blocked(struct lguest *lg);
 void lg_maybe_deliver_irq(struct lguest *lg);
 u32 lg_guest_eflags(struct lguest *lg, bool clear_if);
 
@@ -193,13 +220,14 @@ u32 lg_segment_base(struct lguest *lg, u32 sel);
 /* page_tables.c */
 int lg_shadow_init(struct lguest *lg);
 void lg_shadow_free(struct lguest *lg);
-void lg_shadow_map_switcher(struct lguest *lg, int cpu);
+bool lg_shadow_map_switcher(struct lguest *lg, int cpu);
 bool lg_switcher_mapped(struct lguest *lg, int cpu);
 int lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode);
 unsigned long lg_shadow_cr3(struct lguest *lg);
 void lg_new_pgtable(struct lguest *lg, u32 gpgdir, u32 flush_below);
 void lg_flush_tlb(struct lguest *lg, bool all);
-void lg_set_entry(struct lguest *lg, u32 gpgdir, u32 vaddr, bool upper);
+void lg_drop_guest_entry(struct lguest *lg, u32 gpgdir, u32 vaddr,
+			 unsigned int level);
 int lg_gva_to_gpa(struct lguest *lg, u32 vaddr, u32 *gpa);
 
 #endif

@@ -12,10 +12,15 @@
  * drop what we copied.  Until its first LHCALL_NEW_PGTABLE the guest runs
  * on an identity mapping of its RAM, built the same lazy way.
  *
- * Every guest page is pinned while a shadow entry maps it and unpinned
- * when the entry goes.  The Switcher's pages are mapped at the address the
- * host uses: its code read-only, this CPU's regs page writable (the CPU
- * pushes trap frames there) and its state page read-only.
+ * A guest page is pinned the first time a shadow entry maps it, once
+ * however many entries map it, and stays pinned until the guest goes:
+ * what a guest pins is bounded by its memory size, and every pinned page
+ * and shadow table is charged to its user (lguest_user.c).  Guest memory
+ * must be anonymous or shmem (memfd, tmpfs): a long-term writable pin of
+ * a page of some other file would break its filesystem's write-back.
+ * The Switcher's pages are mapped at the address the host uses: its code
+ * read-only, this CPU's regs page writable (the CPU pushes trap frames
+ * there) and its state page read-only.
  *
  * The format is the host's own (two levels, or three with PAE; the guest's
  * tables must match): we only swap %cr3, never the paging mode.  A few
@@ -32,9 +37,29 @@
 #define LG_COPY_FLAGS	(_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | \
 			 _PAGE_DIRTY | LG_NX)
 
-static lg_pte_t *lg_alloc_table(void)
+static lg_pte_t *lg_alloc_table(struct lguest *lg)
 {
-	return (lg_pte_t *)get_zeroed_page(GFP_KERNEL);
+	lg_pte_t *t;
+
+	if (!lg_charge(lg, 1)) {
+		lg_kill(lg, "shadow page tables: this user's guests hold the most memory the host allows them (%lu MiB; module parameter max_mem_mb)",
+			lg_mem_limit() >> (20 - PAGE_SHIFT));
+		return NULL;
+	}
+	t = (lg_pte_t *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!t) {
+		lg_uncharge(lg, 1);
+		return NULL;
+	}
+	lg->tables++;
+	return t;
+}
+
+static void lg_free_table(struct lguest *lg, void *t)
+{
+	free_page((unsigned long)t);
+	lg_uncharge(lg, 1);
+	lg->tables--;
 }
 
 static struct lg_pgdir *lg_cur(struct lguest *lg)
@@ -98,7 +123,7 @@ static lg_pte_t *lg_pte(struct lguest *lg, struct lg_pgdir *pd, u32 vaddr,
 		} else {
 			if (!alloc)
 				return NULL;
-			pt = lg_alloc_table();
+			pt = lg_alloc_table(lg);
 			if (!pt)
 				return NULL;
 			if (k >= 0)
@@ -110,24 +135,40 @@ static lg_pte_t *lg_pte(struct lguest *lg, struct lg_pgdir *pd, u32 vaddr,
 	return &pt[(vaddr >> PAGE_SHIFT) & (LG_PTE_ENTRIES - 1)];
 }
 
-static void lg_unpin(struct lguest *lg, lg_pte_t pte)
+/*
+ * The guest page gpfn, pinned (the first time it is asked for), or NULL
+ * with the guest killed.
+ */
+static struct page *lg_guest_page(struct lguest *lg, u32 gpfn)
 {
-	struct page *page = pfn_to_page((pte & PTE_PFN_MASK) >> PAGE_SHIFT);
+	struct page *page = lg->pages[gpfn];
+	u32 gpa = gpfn << PAGE_SHIFT;
 
-	unpin_user_pages_dirty_lock(&page, 1, pte & _PAGE_DIRTY);
-	lg->pinned--;
-}
-
-/* Drop one last-level table; everything below the Switcher was pinned. */
-static void lg_free_pt(struct lguest *lg, lg_pte_t *pt, u32 base)
-{
-	unsigned int i;
-
-	for (i = 0; i < LG_PTE_ENTRIES; i++)
-		if ((pt[i] & _PAGE_PRESENT) &&
-		    base + (i << PAGE_SHIFT) < lg_switcher_base)
-			lg_unpin(lg, pt[i]);
-	free_page((unsigned long)pt);
+	if (page)
+		return page;
+	if (!lg_charge(lg, 1)) {
+		lg_kill(lg, "guest page 0x%08x: this user's guests hold the most memory the host allows them (%lu MiB; module parameter max_mem_mb)",
+			gpa, lg_mem_limit() >> (20 - PAGE_SHIFT));
+		return NULL;
+	}
+	if (pin_user_pages_fast(lg->mem_base + gpa, 1,
+				FOLL_WRITE | FOLL_LONGTERM, &page) != 1) {
+		lg_uncharge(lg, 1);
+		lg_kill(lg, "cannot map guest page 0x%08x: the launcher's memory is gone",
+			gpa);
+		return NULL;
+	}
+	if (!PageAnon(page) && !PageSwapBacked(page)) {
+		unpin_user_page(page);
+		lg_uncharge(lg, 1);
+		lg_kill(lg, "guest page 0x%08x is a page of a file: guest memory must be anonymous memory, memfd or tmpfs",
+			gpa);
+		return NULL;
+	}
+	lg->pages[gpfn] = page;
+	lg->pinned++;
+	atomic_long_inc(&lg_pinned_pages);
+	return page;
 }
 
 /*
@@ -139,6 +180,9 @@ static void lg_clear_dir(struct lguest *lg, lg_pte_t *dir, u32 base,
 {
 	unsigned int i;
 
+	/* A shadow whose set-up failed half way has no directory here. */
+	if (!dir)
+		return;
 	for (i = 0; i < n; i++) {
 		u32 start = base + (i << shift);
 
@@ -150,25 +194,16 @@ static void lg_clear_dir(struct lguest *lg, lg_pte_t *dir, u32 base,
 			unsigned int j;
 
 			for (j = 0; j < LG_PTE_ENTRIES; j++)
-				if ((pt[j] & _PAGE_PRESENT) &&
-				    start + (j << PAGE_SHIFT) < limit) {
-					lg_unpin(lg, pt[j]);
+				if (start + (j << PAGE_SHIFT) < limit)
 					pt[j] = 0;
-				}
 			continue;
 		}
+		/* A shared kernel table stays, emptied, for the others. */
 		if (lg_is_shared(lg, start, __va(dir[i] & PTE_PFN_MASK))) {
-			lg_pte_t *pt = __va(dir[i] & PTE_PFN_MASK);
-			unsigned int j;
-
-			for (j = 0; j < LG_PTE_ENTRIES; j++)
-				if (pt[j] & _PAGE_PRESENT) {
-					lg_unpin(lg, pt[j]);
-					pt[j] = 0;
-				}
+			memset(__va(dir[i] & PTE_PFN_MASK), 0, PAGE_SIZE);
 			continue;
 		}
-		lg_free_pt(lg, __va(dir[i] & PTE_PFN_MASK), start);
+		lg_free_table(lg, __va(dir[i] & PTE_PFN_MASK));
 		dir[i] = 0;
 	}
 }
@@ -210,7 +245,7 @@ static void lg_free_shared(struct lguest *lg)
 		return;
 	for (slot = 0; slot < LG_KSLOTS; slot++)
 		if (lg->ktab[slot]) {
-			lg_free_pt(lg, lg->ktab[slot], slot << LG_PT_SHIFT);
+			lg_free_table(lg, lg->ktab[slot]);
 			lg->ktab[slot] = NULL;
 		}
 }
@@ -251,24 +286,24 @@ static void lg_free_pgdir(struct lguest *lg, struct lg_pgdir *pd)
 			continue;
 		for (j = 0; j < LG_MID_ENTRIES; j++)
 			if (dir[j] & _PAGE_PRESENT)
-				free_page((unsigned long)__va(dir[j] & PTE_PFN_MASK));
-		free_page((unsigned long)dir);
+				lg_free_table(lg, __va(dir[j] & PTE_PFN_MASK));
+		lg_free_table(lg, dir);
 		pd->mid[i] = NULL;
 	}
 #else
 	for (i = 0; i < LG_TOP_ENTRIES; i++)
 		if (pd->top[i] & _PAGE_PRESENT)
-			free_page((unsigned long)__va(pd->top[i] & PTE_PFN_MASK));
+			lg_free_table(lg, __va(pd->top[i] & PTE_PFN_MASK));
 #endif
-	free_page((unsigned long)pd->top);
+	lg_free_table(lg, pd->top);
 	pd->top = NULL;
 }
 
 static int lg_map_kernel_page(struct lguest *lg, struct lg_pgdir *pd,
-			      unsigned long va,
-			      struct page *page, lg_pte_t flags)
+			      unsigned long va, struct page *page,
+			      lg_pte_t flags, bool alloc)
 {
-	lg_pte_t *pte = lg_pte(lg, pd, va, true);
+	lg_pte_t *pte = lg_pte(lg, pd, va, alloc);
 
 	if (!pte)
 		return -ENOMEM;
@@ -276,17 +311,22 @@ static int lg_map_kernel_page(struct lguest *lg, struct lg_pgdir *pd,
 	return 0;
 }
 
-/* A fresh shadow: empty but for the Switcher's code. */
+/*
+ * A fresh shadow: empty but for the Switcher's code, with the tables for
+ * every CPU's Switcher pages in place, so that mapping them just before
+ * entering the guest (interrupts off) never needs to allocate.
+ */
 static int lg_new_pgdir(struct lguest *lg, struct lg_pgdir *pd, u32 gpgdir)
 {
 	unsigned int i;
+	int cpu;
 
-	pd->top = lg_alloc_table();
+	pd->top = lg_alloc_table(lg);
 	if (!pd->top)
 		return -ENOMEM;
 #ifdef CONFIG_X86_PAE
 	for (i = 0; i < LG_TOP_ENTRIES; i++) {
-		pd->mid[i] = lg_alloc_table();
+		pd->mid[i] = lg_alloc_table(lg);
 		if (!pd->mid[i])
 			goto nomem;
 		/* PDPT entries take no permission bits. */
@@ -298,8 +338,15 @@ static int lg_new_pgdir(struct lguest *lg, struct lg_pgdir *pd, u32 gpgdir)
 	for (i = 0; i < lg_switcher_text_pages; i++)
 		if (lg_map_kernel_page(lg, pd, lg_switcher_text + i * PAGE_SIZE,
 				       lg_text_pages[i],
-				       _PAGE_PRESENT | _PAGE_ACCESSED))
+				       _PAGE_PRESENT | _PAGE_ACCESSED, true))
 			goto nomem;
+	for_each_possible_cpu(cpu) {
+		unsigned long va = (unsigned long)lg_cpu_pages(cpu);
+
+		if (!lg_pte(lg, pd, va, true) ||
+		    !lg_pte(lg, pd, va + PAGE_SIZE, true))
+			goto nomem;
+	}
 	return 0;
 nomem:
 	lg_free_pgdir(lg, pd);
@@ -308,34 +355,53 @@ nomem:
 
 int lg_shadow_init(struct lguest *lg)
 {
-	lg->ktab = kcalloc(LG_KSLOTS, sizeof(*lg->ktab), GFP_KERNEL);
-	if (!lg->ktab)
-		return -ENOMEM;
+	lg->pages = kvcalloc(lg->mem_size >> PAGE_SHIFT, sizeof(*lg->pages),
+			     GFP_KERNEL_ACCOUNT);
+	lg->ktab = kcalloc(LG_KSLOTS, sizeof(*lg->ktab), GFP_KERNEL_ACCOUNT);
 	lg->shadow.cur = 0;
-	return lg_new_pgdir(lg, &lg->shadow.dirs[0], LG_IDENTITY);
+	if (lg->pages && lg->ktab &&
+	    !lg_new_pgdir(lg, &lg->shadow.dirs[0], LG_IDENTITY))
+		return 0;
+	kfree(lg->ktab);
+	lg->ktab = NULL;
+	kvfree(lg->pages);
+	lg->pages = NULL;
+	return -ENOMEM;
 }
 
 void lg_shadow_free(struct lguest *lg)
 {
-	unsigned int i;
+	unsigned long i;
 
 	for (i = 0; i < LG_PGDIRS; i++)
 		lg_free_pgdir(lg, &lg->shadow.dirs[i]);
 	lg_free_shared(lg);
 	kfree(lg->ktab);
 	lg->ktab = NULL;
-	WARN_ON_ONCE(lg->pinned);
+	WARN_ON_ONCE(lg->tables);
+	/* What the guest wrote is in these pages: they are dirty. */
+	for (i = 0; i < lg->mem_size >> PAGE_SHIFT; i++)
+		if (lg->pages[i])
+			unpin_user_pages_dirty_lock(&lg->pages[i], 1, true);
+	lg_uncharge(lg, lg->pinned);
+	atomic_long_sub(lg->pinned, &lg_pinned_pages);
+	lg->pinned = 0;
+	kvfree(lg->pages);
+	lg->pages = NULL;
 }
 
-/* Map this CPU's pair of pages; the guest never sees another CPU's. */
-void lg_shadow_map_switcher(struct lguest *lg, int cpu)
+/*
+ * Map this CPU's pair of pages; the guest never sees another CPU's.  With
+ * interrupts off: the tables are there already (lg_new_pgdir()).
+ */
+bool lg_shadow_map_switcher(struct lguest *lg, int cpu)
 {
 	struct lg_pgdir *pd = lg_cur(lg);
 	unsigned long va;
 	lg_pte_t *pte;
 
 	if (pd->mapped_cpu == cpu)
-		return;
+		return true;
 	if (pd->mapped_cpu >= 0) {
 		va = (unsigned long)lg_cpu_pages(pd->mapped_cpu);
 		pte = lg_pte(lg, pd, va, false);
@@ -348,13 +414,14 @@ void lg_shadow_map_switcher(struct lguest *lg, int cpu)
 	va = (unsigned long)lg_cpu_pages(cpu);
 	if (lg_map_kernel_page(lg, pd, va, lg_percpu_pages[2 * cpu],
 			       _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED |
-			       _PAGE_DIRTY | LG_NX) ||
+			       _PAGE_DIRTY | LG_NX, false) ||
 	    lg_map_kernel_page(lg, pd, va + PAGE_SIZE, lg_percpu_pages[2 * cpu + 1],
-			       _PAGE_PRESENT | _PAGE_ACCESSED | LG_NX)) {
+			       _PAGE_PRESENT | _PAGE_ACCESSED | LG_NX, false)) {
 		pd->mapped_cpu = -1;
-		return;
+		return false;
 	}
 	pd->mapped_cpu = cpu;
+	return true;
 }
 
 bool lg_switcher_mapped(struct lguest *lg, int cpu)
@@ -449,6 +516,8 @@ static int lg_walk(struct lguest *lg, u32 vaddr, u32 *errcode, lg_pte_t *out)
 		pte &= ~(lg_pte_t)_PAGE_RW;
 	if (!(dir & _PAGE_USER))
 		pte &= ~(lg_pte_t)_PAGE_USER;
+	/* No-execute in the directory entry holds for the whole table. */
+	pte |= dir & LG_NX;
 	*out = pte;
 	return 0;
 }
@@ -486,17 +555,10 @@ int lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode)
 		lg_kill(lg, "out of memory for shadow page tables");
 		return -1;
 	}
-	/* Pin first: a present entry (a write to a clean page) is replaced. */
-	if (pin_user_pages_fast(lg->mem_base + (gpfn << PAGE_SHIFT), 1,
-				FOLL_WRITE | FOLL_LONGTERM, &page) != 1) {
-		lg_kill(lg, "cannot map guest page 0x%08x: the launcher's memory is gone",
-			gpfn << PAGE_SHIFT);
+	page = lg_guest_page(lg, gpfn);
+	if (!page)
 		return -1;
-	}
-	if (*spte & _PAGE_PRESENT)
-		lg_unpin(lg, *spte);
 	*spte = ((lg_pte_t)page_to_pfn(page) << PAGE_SHIFT) | flags;
-	lg->pinned++;
 	return 0;
 }
 
@@ -586,47 +648,55 @@ void lg_flush_tlb(struct lguest *lg, bool all)
 			lg_flush_pgdir(lg, &lg->shadow.dirs[i]);
 }
 
-/* Drop our copy of vaddr's entry (or of the table above it) in pd. */
+/*
+ * Forget what pd maps in [start, start + len) (below the Switcher): the
+ * guest changed an entry above its last level, which covered that much.
+ */
+static void lg_drop_range(struct lguest *lg, struct lg_pgdir *pd, u32 start,
+			  u32 len)
+{
+	u64 va, end = min_t(u64, (u64)start + len, lg_switcher_base);
+
+	for (va = start; va < end; va += LG_PTE_ENTRIES << PAGE_SHIFT) {
+		lg_pte_t *spte = lg_pte(lg, pd, va, false);
+		unsigned int i, n;
+
+		if (!spte)
+			continue;
+		n = min_t(u64, LG_PTE_ENTRIES, (end - va) >> PAGE_SHIFT);
+		for (i = 0; i < n; i++)
+			spte[i] = 0;
+	}
+}
+
+/* Drop our copy of vaddr's entry at a level of the guest's tables. */
 static void lg_drop_entry(struct lguest *lg, struct lg_pgdir *pd, u32 vaddr,
-			  bool upper)
+			  unsigned int level)
 {
 	lg_pte_t *spte;
-	unsigned int n, i;
+	u32 len;
 
-	if (!upper) {
+	if (level == 0) {
 		spte = lg_pte(lg, pd, vaddr, false);
-		if (spte && (*spte & _PAGE_PRESENT)) {
-			lg_unpin(lg, *spte);
+		if (spte)
 			*spte = 0;
-		}
 		return;
 	}
-	/* The whole range one last-level table covers. */
-	n = LG_PTE_ENTRIES;
-	vaddr &= ~((n << PAGE_SHIFT) - 1);
-	for (i = 0; i < n; i++) {
-		u32 va = vaddr + (i << PAGE_SHIFT);
-
-		if (va >= lg_switcher_base)
-			break;
-		spte = lg_pte(lg, pd, va, false);
-		if (!spte)
-			return;
-		if (*spte & _PAGE_PRESENT) {
-			lg_unpin(lg, *spte);
-			*spte = 0;
-		}
-	}
+	/* A last-level table's reach, or (PAE) a page directory's: 1 GiB. */
+	len = level == 1 ? 1u << LG_PT_SHIFT : 1u << 30;
+	lg_drop_range(lg, pd, vaddr & ~(len - 1), len);
 }
 
 /*
  * LHCALL_SET_PTE / SET_PMD / SET_PGD: the guest changed the entry for
- * vaddr in its table gpgdir, at the last level or above it.  We drop our
- * copy; the next access copies it again.  Kernel addresses (at or above
- * the split a guest gave with LHCALL_NEW_PGTABLE) are mapped the same in
- * all its tables, so every copy we keep of them goes.
+ * vaddr in its table gpgdir, at the last level (0), the one above (1) or,
+ * with PAE, the top (2).  We drop our copy; the next access copies it
+ * again.  Kernel addresses (at or above the split a guest gave with
+ * LHCALL_NEW_PGTABLE) are mapped the same in all its tables, so every copy
+ * we keep of them goes.
  */
-void lg_set_entry(struct lguest *lg, u32 gpgdir, u32 vaddr, bool upper)
+void lg_drop_guest_entry(struct lguest *lg, u32 gpgdir, u32 vaddr,
+			 unsigned int level)
 {
 	struct lg_pgdir *pd;
 	unsigned int i;
@@ -639,12 +709,12 @@ void lg_set_entry(struct lguest *lg, u32 gpgdir, u32 vaddr, bool upper)
 	if (lg->kernel_start && vaddr >= lg->kernel_start) {
 		for (i = 0; i < LG_PGDIRS; i++)
 			if (lg->shadow.dirs[i].top)
-				lg_drop_entry(lg, &lg->shadow.dirs[i], vaddr, upper);
+				lg_drop_entry(lg, &lg->shadow.dirs[i], vaddr, level);
 		return;
 	}
 	pd = lg_find_pgdir(lg, gpgdir);
 	if (pd)
-		lg_drop_entry(lg, pd, vaddr, upper);
+		lg_drop_entry(lg, pd, vaddr, level);
 }
 
 /*

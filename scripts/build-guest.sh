@@ -33,6 +33,16 @@ if [ -f "$out/.done" ]; then
 	echo "$out"
 	exit 0
 fi
+# One build of a variant at a time: tests running side by side all ask for
+# the guest, and the work directory is shared.  Whoever waited finds it
+# built.
+mkdir -p "$CACHE/guest"
+exec 9>"$CACHE/guest/.lock$variant"
+flock 9
+if [ -f "$out/.done" ]; then
+	echo "$out"
+	exit 0
+fi
 tarball=$("$TOP/scripts/fetch-source.sh")
 command -v ccache >/dev/null || die "ccache missing (run 'make deps')"
 export CCACHE_DIR=$CACHE/ccache

@@ -1,14 +1,21 @@
 #!/bin/sh
 # build-module.sh FLAVOUR: build lg.ko against the unpacked headers of the
-# stock Debian kernel FLAVOUR and print its path.  Sources are mirrored into
+# stock Debian kernel FLAVOUR (or, for "debug", the debug host kernel's
+# tree) and print its path.  Sources are mirrored into
 # build/FLAVOUR/ (kbuild writes objects beside them) so both flavours can be
 # built from one checkout.  Warnings are errors (module/Kbuild).
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-flavour=${1:?usage: build-module.sh 686|686-pae}
-root=$("$TOP/scripts/fetch-host.sh" "$flavour")
-kdir=$root/usr/src/linux-headers-$DEB_KERNEL_ABI-$flavour
+flavour=${1:?usage: build-module.sh 686|686-pae|amd64|debug}
+if [ "$flavour" = debug ]; then
+	# The debug host kernel's own build tree (build-debug-host.sh).
+	root=$("$TOP/scripts/build-debug-host.sh")
+	kdir=$root/obj
+else
+	root=$("$TOP/scripts/fetch-host.sh" "$flavour")
+	kdir=$root/usr/src/linux-headers-$DEB_KERNEL_ABI-$flavour
+fi
 dst=$BUILD/$flavour
 rm -rf "$dst/module" "$dst/include" "$dst/switcher"
 mkdir -p "$dst"
@@ -19,6 +26,13 @@ if ! make -C "$kdir" M="$dst/module" modules >"$log" 2>&1; then
 	die "lg.ko failed to build for $flavour"
 fi
 ko=$dst/module/lg.ko
+if [ "$flavour" = debug ]; then
+	want=$(cat "$kdir/include/config/kernel.release")
+	got=$(modinfo -F vermagic "$ko")
+	[ "${got%% *}" = "$want" ] || die "lg.ko vermagic '$got' is not for the debug kernel $want"
+	echo "$ko"
+	exit 0
+fi
 want=$(modinfo -F vermagic "$root/lib/modules/$DEB_KERNEL_ABI-$flavour/kernel/drivers/virtio/virtio.ko")
 got=$(modinfo -F vermagic "$ko")
 [ "$want" = "$got" ] || die "lg.ko vermagic '$got' differs from the stock kernel's '$want'"

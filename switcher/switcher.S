@@ -104,6 +104,17 @@ switch_to_guest:
 	movl	SW_STATE + SW_GUEST_CR3(%eax), %edx
 	movl	%edx, %cr3
 
+	/*
+	 * On CPUs whose buffers can leak what the host just touched (MDS
+	 * and its kin), the host asks for them to be cleared as it does on
+	 * its own way to user mode: the memory form of "verw" with a valid
+	 * data selector, as late as we can.  What the pops below load is
+	 * the guest's own.
+	 */
+	cmpl	$0, SW_STATE + SW_VERW_SEL(%eax)
+	je	3f
+	verw	SW_STATE + SW_VERW_SEL(%eax)
+3:
 	/* Now in the guest's address space: only our pages are the same. */
 	popl	%eax
 	popl	%ebx
@@ -143,6 +154,22 @@ guest_exit:
 	movl	%edx, %ds
 	movl	%edx, %es
 	leal	-SW_REGS_OFF(%esp), %eax
+
+	/*
+	 * The guest filled the return stack buffer with its own return
+	 * addresses; the host's next "ret"s must not be predicted to them.
+	 * Overwrite all 32 entries with harmless ones (an int3 stops any
+	 * speculation there), as the host kernel does after a VM exit, and
+	 * drop the frames.
+	 */
+	movl	$16, %ecx
+4:	call	5f
+	int3
+5:	call	6f
+	int3
+6:	decl	%ecx
+	jnz	4b
+	addl	$(32 * 4), %esp
 
 /* Back to the host, with %eax = the regs page and %ds = our data segment. */
 restore_host:

@@ -58,6 +58,8 @@
 #define SW_HOST_IDT		48
 #define SW_GUEST_GDT		56
 #define SW_GUEST_IDT		64
+/* Nonzero: "verw" this selector just before entering the guest (MDS) */
+#define SW_VERW_SEL		72
 #define SW_GUEST_TSS		128	/* 104 bytes */
 #define SW_GDT_TABLE		256	/* 32 entries */
 #define SW_IDT_TABLE		1024	/* 256 entries */

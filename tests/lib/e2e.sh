@@ -3,20 +3,24 @@
 # the guest vmlinux and initramfs and tests/e2e/TEST, run TEST there, and
 # print TAP: the
 # test's own results, then the rig's checks of the boot itself.
+# RIG_APPEND adds words to the host's kernel command line, for the test
+# to read from /proc/cmdline (e.g. devfuzz.seconds=600).
 # shellcheck shell=sh
 . "${RIG_TOP:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib/rig.sh"
 
 e2e_run() {
 	flavour=$1 test=$2 tmo=${3:-180}
-	krel=$DEB_KERNEL_ABI-$flavour
-	host=$("$RIG_TOP/scripts/fetch-host.sh" "$flavour") || { echo "Bail out! no stock $flavour kernel"; exit 1; }
-	# The guest's page tables have the host's format: PAE on a PAE host.
-	case $flavour in *-pae) gv=pae ov= ;; *) gv= ov=pae ;; esac
+	kk=$(rig_kernel "$flavour") || { echo "Bail out! no $flavour host kernel"; exit 1; }
+	kernel=${kk% *} krel=${kk#* }
+	# The guest's page tables have the host's format: PAE on a PAE host
+	# (the debug host is one).
+	case $flavour in *-pae|debug) gv=pae ov= ;; *) gv= ov=pae ;; esac
 	guest=$("$RIG_TOP/scripts/build-guest.sh" $gv) || { echo "Bail out! no guest kernel"; exit 1; }
 	other=$("$RIG_TOP/scripts/build-guest.sh" $ov) || { echo "Bail out! no guest kernel"; exit 1; }
 	ko=$RIG_BUILD/$flavour/module/lg.ko
-	rig_need "$host/boot/vmlinuz-$krel" "$ko" "$RIG_BUILD/launcher/lguest" \
-		"$RIG_BUILD/tools/runas" "$RIG_BUILD/tools/devpoke" "$guest/vmlinux"
+	rig_need "$kernel" "$ko" "$RIG_BUILD/launcher/lguest" \
+		"$RIG_BUILD/tools/runas" "$RIG_BUILD/tools/devpoke" "$RIG_BUILD/tools/devfuzz" \
+		"$guest/vmlinux"
 
 	dir=$RIG_LOGS/$flavour-${test%.sh}
 	rm -rf "$dir"
@@ -26,7 +30,8 @@ e2e_run() {
 	mkdir -p "$root/tests" "$root/guest"
 	cp "$RIG_TOP/tests/e2e/host-init.sh" "$root/init"
 	cp "$RIG_TOP/tests/e2e/$test" "$root/tests/"
-	cp "$ko" "$RIG_BUILD/launcher/lguest" "$RIG_BUILD/tools/runas" "$RIG_BUILD/tools/devpoke" "$root/"
+	cp "$ko" "$RIG_BUILD/launcher/lguest" "$RIG_BUILD/tools/runas" "$RIG_BUILD/tools/devpoke" \
+		"$RIG_BUILD/tools/devfuzz" "$root/"
 	cp "$guest/vmlinux" "$root/guest/vmlinux"
 	cp "$other/vmlinux" "$root/guest/vmlinux-other"
 	[ -f "$RIG_BUILD/guest/initrd.gz" ] && cp "$RIG_BUILD/guest/initrd.gz" "$root/guest/initrd.gz"
@@ -45,14 +50,13 @@ e2e_run() {
 	n=0
 	t() { n=$((n + 1)); echo "$1 $n - $2"; }
 
-	want=$(modinfo -F vermagic "$host/lib/modules/$krel/kernel/drivers/virtio/virtio.ko")
 	got=$(modinfo -F vermagic "$ko")
-	[ "$want" = "$got" ] && t ok "lg.ko vermagic matches stock $krel ($got)" ||
-		t "not ok" "lg.ko vermagic '$got' matches stock '$want'"
+	[ "${got%% *}" = "$krel" ] && t ok "lg.ko vermagic is for $krel ($got)" ||
+		t "not ok" "lg.ko vermagic '$got' is for '$krel'"
 
 	start=$(date +%s)
-	rig_boot "$host/boot/vmlinuz-$krel" "$dir/initrd.gz" "$(rig_cpu "$flavour")" "$tmo" \
-		"$dir/console.log" "$dir/results.log" "rig_test=$test"
+	rig_boot "$kernel" "$dir/initrd.gz" "$(rig_cpu "$flavour")" "$tmo" \
+		"$dir/console.log" "$dir/results.log" "rig_test=$test" ${RIG_APPEND:-}
 	rc=$?
 	secs=$(($(date +%s) - start))
 	echo "# $flavour host booted with -cpu $(rig_cpu "$flavour"): qemu rc $rc after ${secs}s; logs in $dir"
@@ -60,23 +64,23 @@ e2e_run() {
 	[ $rc = 0 ] && t ok "qemu exited by itself (rc 0)" ||
 		{ t "not ok" "qemu exited by itself (rc $rc$([ $rc = 124 ] && echo ', timed out after '"$tmo"'s'))"; rig_tail "$dir/console.log"; cat "$dir/console.log.qemu" | sed 's/^/#   /'; }
 	if grep -q "Linux version" "$dir/console.log" && grep -q "$krel" "$dir/console.log"; then
-		t ok "the stock $krel kernel booted"
+		t ok "the $flavour host kernel $krel booted"
 	else
-		t "not ok" "the stock $krel kernel booted"
+		t "not ok" "the $flavour host kernel $krel booted"
 	fi
 
 	# The host must be the one we meant: SMEP and SMAP on both (-cpu max),
 	# and on 686-pae also NX and page-table isolation.
 	flags=$(sed -n 's/^# cpuflags: //p' "$dir/results.log" | tr -d '\r')
 	want="smep smap umip"
-	[ "$flavour" = 686-pae ] && want="$want nx pti"
+	[ "$flavour" != 686 ] && want="$want nx pti"
 	missing=
 	for f in $want; do
 		case " $flags " in *" $f "*) ;; *) missing="$missing $f" ;; esac
 	done
 	[ -z "$missing" ] && t ok "host CPU has: $want" ||
 		t "not ok" "host CPU has: $want (missing:$missing)"
-	if [ "$flavour" = 686-pae ]; then
+	if [ "$flavour" != 686 ]; then
 		grep -q "Kernel/User page tables isolation: enabled" "$dir/console.log" &&
 			t ok "host runs with page-table isolation" ||
 			t "not ok" "host runs with page-table isolation"

@@ -21,10 +21,24 @@ rig_cpu() {
 	# 6) to the 686 kernel, which WARNs at boot; family 15 is the same
 	# CPU as far as lguest is concerned, without the warning.
 	686) if [ "${RIG_SMP:-1}" -gt 1 ]; then echo max,family=15; else echo max; fi ;;
-	686-pae) echo max,vendor=GenuineIntel ;;
+	686-pae|debug) echo max,vendor=GenuineIntel ;;
 	amd64) echo max ;;
 	*) echo "rig: unknown flavour $1" >&2; return 1 ;;
 	esac
+}
+
+# rig_kernel FLAVOUR: the host kernel image to boot and its release, as
+# "IMAGE RELEASE": a stock Debian kernel, or the debug host kernel
+# (scripts/build-debug-host.sh), built from the same source with lockdep,
+# KFENCE, kmemleak, UBSAN and the other checkers on.
+rig_kernel() {
+	if [ "$1" = debug ]; then
+		d=$("$RIG_TOP/scripts/build-debug-host.sh") || return 1
+		echo "$d/bzImage $(cat "$d/obj/include/config/kernel.release")"
+	else
+		d=$("$RIG_TOP/scripts/fetch-host.sh" "$1") || return 1
+		echo "$d/boot/vmlinuz-$DEB_KERNEL_ABI-$1 $DEB_KERNEL_ABI-$1"
+	fi
 }
 
 # rig_need FILE...: fail loudly (not skip) when a build product is missing.
@@ -72,8 +86,11 @@ rig_boot() {
 # rig_host_log_bad LOG: print the kernel's complaints, if any.  Only
 # kernel lines count (they carry a timestamp): the tests' own output may
 # legitimately quote "general protection", as a guest's kill reason.
+# Besides oopses and warnings (lockdep's reports are warnings), what the
+# debug host's checkers say: KFENCE and SLUB ("BUG kmalloc-64"), UBSAN,
+# kmemleak, list debugging, hung tasks, lockups and RCU stalls.
 rig_host_log_bad() {
-	grep -naE '^\[ *[0-9]+\.[0-9]+\] .*(Oops|BUG:|WARNING:|general protection|Kernel panic)' "$1"
+	grep -naE '^\[ *[0-9]+\.[0-9]+\] .*(Oops|BUG:|BUG [a-z]|WARNING:|general protection|Kernel panic|UBSAN:|KFENCE:|suspected memory leak|kmemleak report|list_(add|del) corruption|blocked for more than|soft lockup|rcu_.*stall|INFO: )' "$1"
 }
 
 rig_tail() {

@@ -1,0 +1,82 @@
+#!/bin/sh
+# build-debug-host.sh: build the debug host kernel and print the directory
+# holding it: bzImage (what the rig boots), .config, and obj/ and src/, the
+# kernel tree lg.ko is built against (scripts/build-module.sh debug).
+#
+# Debian's linux-source-6.1 at the pinned version, unpatched, with
+# tests/debug-host/debug.config merged over tinyconfig: the stock 686-pae
+# options that matter to lg.ko plus lockdep, KFENCE, kmemleak, UBSAN, page
+# allocation and SLUB debugging and the rest (the fragment says which and
+# why).  Built with ccache in a directory named by a key made of the
+# source version, the fragment and this script, so an unchanged kernel
+# costs nothing and a changed one reuses ccache's objects.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+frag=$TOP/tests/debug-host/debug.config
+key=$( {
+	echo "$DEB_KERNEL_VERSION"
+	cat "$0" "$frag"
+} | sha256sum | cut -c1-16)
+out=$CACHE/debughost/$key
+if [ -f "$out/.done" ]; then
+	echo "$out"
+	exit 0
+fi
+# One build at a time (tests side by side all ask for it); whoever waited
+# finds it built.
+mkdir -p "$CACHE/debughost"
+exec 9>"$CACHE/debughost.lock"
+flock 9
+if [ -f "$out/.done" ]; then
+	echo "$out"
+	exit 0
+fi
+tarball=$("$TOP/scripts/fetch-source.sh")
+command -v ccache >/dev/null || die "ccache missing (run 'make deps')"
+export CCACHE_DIR=$CACHE/ccache
+# The tree's path carries the key: let ccache see paths below it as
+# relative, so a new key still hits the objects of the last one.
+export CCACHE_BASEDIR=$out
+
+# Older keys' trees are 1-2 GB each: keep only this one.
+for old in "$CACHE"/debughost/*; do
+	[ "$old" = "$out" ] || rm -rf "$old"
+done
+src=$out/src
+obj=$out/obj
+log=$out/build.log
+rm -rf "$out"
+mkdir -p "$src" "$obj"
+echo "debug host: unpacking linux-source $DEB_KERNEL_VERSION" >&2
+tar -xJf "$tarball" -C "$src" --strip-components=1
+
+echo "debug host: configuring" >&2
+mk() {
+	make -s -C "$src" O="$obj" ARCH=i386 CC="ccache gcc" HOSTCC="ccache gcc" \
+		KBUILD_BUILD_USER=lguest KBUILD_BUILD_HOST=lguest "$@"
+}
+mk tinyconfig >"$log" 2>&1 || { tail -30 "$log" >&2; die "tinyconfig failed"; }
+(cd "$obj" && "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
+	"$frag") >>"$log" 2>&1 || { tail -30 "$log" >&2; die "merging debug.config failed"; }
+mk olddefconfig >>"$log" 2>&1 || { tail -30 "$log" >&2; die "olddefconfig failed"; }
+bad=0
+while IFS= read -r line; do
+	case "$line" in
+	CONFIG_*=*)
+		grep -qxF "$line" "$obj/.config" || { echo "debug.config: '$line' did not survive olddefconfig" >&2; bad=1; } ;;
+	"# CONFIG_"*" is not set")
+		opt=${line#\# }
+		opt=${opt%% *}
+		! grep -q "^$opt=" "$obj/.config" || { echo "debug.config: '$opt' is still set" >&2; bad=1; } ;;
+	esac
+done <"$frag"
+[ $bad = 0 ] || die "debug.config is not what the kernel built"
+
+echo "debug host: building bzImage and the module tree (log: $log)" >&2
+# "all": bzImage, and Module.symvers for building lg.ko against the tree.
+mk -j"$(nproc)" all >>"$log" 2>&1 ||
+	{ tail -40 "$log" >&2; die "debug host kernel build failed"; }
+cp "$obj/arch/x86/boot/bzImage" "$obj/.config" "$out/"
+touch "$out/.done"
+echo "$out"

@@ -1,0 +1,99 @@
+#!/bin/sh
+# Runs inside the i386 host: what one user may make lg.ko hold is bounded
+# (module parameters max_mem_mb and max_guests), with a clear error when
+# reached; and a launcher killed with SIGKILL at random moments, 200 times,
+# leaves nothing behind: no guest, no pinned page, a module that unloads.
+# TAP lines (unnumbered) go to $RES.
+RES=${RES:-/dev/stdout}
+L=/lguest
+G=/guests
+P=/sys/module/lg/parameters
+KILLS=${KILLS:-200}
+
+ok() { echo "ok - $*" >"$RES"; }
+nok() { echo "not ok - $*" >"$RES"; }
+diag() { sed 's/^/#   /' | head -"${1:-20}" >"$RES"; }
+check() { if [ "$2" = "$3" ]; then ok "$1"; else nok "$1 (got '$2', want '$3')"; fi; }
+
+# expect DESC RC PATTERN CMD...: CMD exits RC and its output has PATTERN.
+expect() {
+	desc=$1 want=$2 pat=$3
+	shift 3
+	out=$(timeout 120 "$@" 2>&1)
+	rc=$?
+	echo "RIG: \$ $* -> $rc"
+	printf '%s\n' "$out" | tail -3 | sed 's/^/RIG:   /'
+	if [ "$rc" = "$want" ] && printf '%s\n' "$out" | grep -qF -- "$pat"; then
+		ok "$desc"
+	else
+		nok "$desc (wanted rc $want and '$pat')"
+		printf 'got rc %s:\n%s\n' "$rc" "$out" | diag 30
+	fi
+}
+
+insmod /lg.ko || { nok "insmod lg.ko"; exit 1; }
+ok "insmod lg.ko"
+# An unprivileged member of the device's group: uid and gid 1000.
+chgrp 1000 /dev/lguest
+U="/runas 1000"
+check "nothing pinned at first" "$(cat $P/pinned_pages)" 0
+
+# --- Resource limits ---
+echo 16 >$P/max_mem_mb
+expect "a guest bigger than the user may pin is refused at start, naming the limit" 1 \
+	"more than the 16 MiB the host lets one user's guests hold (lg module parameter max_mem_mb)" \
+	$U $L 32m $G/touch
+expect "a guest that touches more than the limit is killed, naming the limit" 3 \
+	"the most memory the host allows them (16 MiB; module parameter max_mem_mb)" \
+	$U $L 16m $G/touch
+check "the killed guest's pages are all unpinned" "$(cat $P/pinned_pages)" 0
+echo 0 >$P/max_mem_mb
+expect "with the default limit the same guest runs" 0 "GUEST: PASS" $U $L 16m $G/touch
+
+echo 2 >$P/max_guests
+expect "a user's guest beyond max_guests is refused, naming the limit" 1 \
+	"has 2 guests open already, the most the host allows (lg module parameter max_guests)" \
+	$U sh -c "exec 3<>/dev/lguest 4<>/dev/lguest; exec $L 16m $G/hello"
+expect "another user's guests are not counted against it" 0 "hello from a guest" \
+	sh -c "exec 3<>/dev/lguest; $U sh -c 'exec 4<>/dev/lguest; exec $L 16m $G/hello'"
+echo 16 >$P/max_guests
+check "no guest left open" "$(cat $P/guests)" 0
+
+# --- kill -9 anywhere ---
+# Each round starts a guest doing something else (a Linux boot with its
+# console output, a hypercall storm, address-space switches, memory being
+# touched), as the unprivileged user or as root, and kills its launcher
+# after a random delay of up to 2 s.
+kinds="linux fuzz paging touch timer"
+i=0 alive=0
+start=$(date +%s)
+while [ $i -lt "$KILLS" ]; do
+	set -- $kinds
+	shift $((RANDOM % 5))
+	kind=$1
+	case $kind in
+	linux) cmd="$L --initrd=/guest/initrd.gz 64m /guest/vmlinux" ;;
+	fuzz) cmd="$L 32m $G/hostile-fuzz" ;;
+	*) cmd="$L 32m $G/$kind" ;;
+	esac
+	[ $((RANDOM % 2)) = 0 ] && cmd="$U $cmd"
+	$cmd </dev/null >/dev/null 2>&1 &
+	p=$!
+	sleep "$((RANDOM % 2)).$((RANDOM % 10))$((RANDOM % 10))"
+	kill -0 $p 2>/dev/null && alive=$((alive + 1))
+	kill -KILL $p 2>/dev/null
+	wait $p 2>/dev/null
+	i=$((i + 1))
+done
+secs=$(($(date +%s) - start))
+echo "# $KILLS launchers killed in ${secs}s ($alive still running their guest when killed)" >"$RES"
+if [ $alive -ge $((KILLS / 2)) ]; then
+	ok "kill -9: $alive of $KILLS launchers were killed while their guest ran"
+else
+	nok "kill -9: only $alive of $KILLS launchers were still running when killed"
+fi
+check "kill -9: no guest left open" "$(cat $P/guests)" 0
+check "kill -9: every pinned page is released" "$(cat $P/pinned_pages)" 0
+expect "a guest runs fine after the kills" 0 "hello from a guest" $L 16m $G/hello
+
+if rmmod lg; then ok "rmmod lg after the kills"; else nok "rmmod lg after the kills"; fi
