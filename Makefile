@@ -4,6 +4,11 @@
 #   make run     boot a throwaway guest under lguest in the QEMU rig
 #   make test    build everything and run all tests (prove)
 #   make bench   print performance figures
+#   make fuzz-launcher  fuzz the launcher's inputs (FUZZ_SECONDS per
+#                target, default 600; docs/fuzzing.md)
+#   make fuzz-dev  fuzz /dev/lguest in the rig for FUZZ_SECONDS
+#   make fuzz-guest  fuzz lg.ko from inside a guest in the rig for
+#                FUZZ_SECONDS (FLAVOUR=686-pae|686|debug)
 #   make packages  build the .deb and .rpm packages from a clean copy
 #                of the tree (build/packages/)
 #
@@ -29,10 +34,13 @@ deps:
 	@scripts/deps.sh
 
 # lg.ko is also built for the stock amd64 kernel, which it cannot serve:
-# the tests check that it refuses to load there.
+# the tests check that it refuses to load there; and for the debug host
+# kernel (scripts/build-debug-host.sh builds it first, once: about 10
+# minutes cold), which the tests run everything on again with the kernel's
+# checkers on.
 modules: $(DEPS)
-	@for f in $(FLAVOURS) amd64; do scripts/build-module.sh $$f >/dev/null || exit 1; done
-	@echo "built lg.ko for: $(FLAVOURS) (and amd64, for the refusal test)"
+	@for f in $(FLAVOURS) amd64 debug; do scripts/build-module.sh $$f >/dev/null || exit 1; done
+	@echo "built lg.ko for: $(FLAVOURS), the debug host (and amd64, for the refusal test)"
 
 launcher: $(DEPS)
 	@$(MAKE) -s -C launcher O=$(BUILD)/launcher SYSROOT=$$(scripts/fetch-i386.sh) \
@@ -40,7 +48,7 @@ launcher: $(DEPS)
 
 tools: $(DEPS)
 	@mkdir -p $(BUILD)/tools
-	@for t in runas devpoke speedloop fpuloop; do \
+	@for t in runas devpoke devfuzz speedloop fpuloop; do \
 		gcc -m32 -static -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iinclude -Itests/guests/lib \
 			-o $(BUILD)/tools/$$t tests/tools/$$t.c || exit 1; done
 
@@ -62,6 +70,35 @@ run: all
 
 bench: all
 	@scripts/bench.sh
+
+# The launcher's libFuzzer harnesses (tests/fuzz/), each run FUZZ_SECONDS;
+# `make test` runs them briefly (tests/02-launcher-fuzz.t).
+FUZZ_SECONDS ?= 600
+fuzz-launcher: $(DEPS)
+	@scripts/fuzz-launcher.sh $(FUZZ_SECONDS)
+
+# The /dev/lguest fuzzer (tests/tools/devfuzz.c): one boot of the rig on
+# FLAVOUR (686-pae, 686 or debug), running it FUZZ_SECONDS as a member of
+# group lguest; DEVFUZZ_SEED=N replays a run, DEVFUZZ_ARGS=-u adds options
+# (comma separated).  Logs: build/rig/FLAVOUR-devfuzz/ (docs/fuzzing.md).
+fuzz-dev: FLAVOUR ?= 686-pae
+fuzz-dev: $(DEPS) launcher tools guests
+	@scripts/build-module.sh $(FLAVOUR) >/dev/null
+	@RIG_TOP=$(CURDIR) DEVFUZZ_FLAVOUR=$(FLAVOUR) DEVFUZZ_SECONDS=$(FUZZ_SECONDS) \
+		sh -c '. tests/lib/e2e.sh; RIG_SMP=2 RIG_APPEND="devfuzz.seconds=$$DEVFUZZ_SECONDS$${DEVFUZZ_SEED:+ devfuzz.seed=$$DEVFUZZ_SEED}$${DEVFUZZ_ARGS:+ devfuzz.args=$$DEVFUZZ_ARGS}" e2e_run $$DEVFUZZ_FLAVOUR devfuzz.sh $$((DEVFUZZ_SECONDS + 900))' | \
+		tee $(BUILD)/fuzz-dev.tap
+	@! grep -q '^not ok' $(BUILD)/fuzz-dev.tap
+
+# The guest-side fuzzer (tests/guests/hostile/gfuzz.c): one boot of the rig
+# on FLAVOUR (686-pae, 686 or debug) runs tests/e2e/gfuzz.sh, a guest per
+# random seed for FUZZ_SECONDS in all; its TAP names each seed, which
+# replays it.  Logs: build/rig/FLAVOUR-gfuzz/ (docs/fuzzing.md).
+fuzz-guest: FLAVOUR ?= 686-pae
+fuzz-guest: $(DEPS) launcher tools guests
+	@scripts/build-module.sh $(FLAVOUR) >/dev/null
+	@RIG_TOP=$(CURDIR) GFUZZ_FLAVOUR=$(FLAVOUR) GFUZZ_SECONDS=$(FUZZ_SECONDS) \
+		sh -c '. tests/lib/e2e.sh; RIG_SMP=2 RIG_APPEND="gfuzz.seconds=$$GFUZZ_SECONDS" e2e_run $$GFUZZ_FLAVOUR gfuzz.sh $$((GFUZZ_SECONDS + 600))' | \
+		tee /dev/stderr | grep -q '^not ok' && exit 1 || exit 0
 
 packages: $(DEPS)
 	@scripts/build-packages.sh
@@ -90,5 +127,5 @@ install-dkms:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps modules launcher tools guest guests test run bench packages \
+.PHONY: all deps modules launcher tools guest guests test run bench fuzz-launcher fuzz-dev fuzz-guest packages \
 	install-launcher install-guest install-dkms clean

@@ -68,14 +68,20 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 		{ NULL, 0, NULL, 0 },
 	};
 	size_t used = 0;
-	int c;
+	const char *bad;
+	int c, at;
 
 	memset(a, 0, sizeof(*a));
 	/* getopt keeps state in globals; make repeated calls (tests) work. */
 	optind = 0;
 	opterr = 0;
-	/* "+": stop at the first non-option, which is <mem>. */
-	while ((c = getopt_long(argc, argv, "+:hVvi:r", opts, NULL)) != -1) {
+	for (;;) {
+		/* The argument getopt reads next (optind 0: start afresh at 1). */
+		at = optind ? optind : 1;
+		/* "+": stop at the first non-option, which is <mem>. */
+		c = getopt_long(argc, argv, "+:hVvi:r", opts, NULL);
+		if (c == -1)
+			break;
 		switch (c) {
 		case 'h':
 			a->help = true;
@@ -101,12 +107,21 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 				 argv[optind - 1]);
 			return -1;
 		default:
+			/*
+			 * getopt moves optind past an argument only once it
+			 * has read all of it, so an unknown letter inside a
+			 * cluster ("-xv") leaves optind on it: argv[optind - 1]
+			 * would be the one before (the program name, for
+			 * "lguest -xv").  In a cluster, name the letter.
+			 */
+			bad = optind > at ? argv[optind - 1] : argv[at];
 			if (optopt == 'i')
 				snprintf(err, errlen, "option '%s' needs an argument",
-					 argv[optind - 1]);
+					 bad);
+			else if (optopt && strncmp(bad, "--", 2))
+				snprintf(err, errlen, "unknown option '-%c'", optopt);
 			else
-				snprintf(err, errlen, "unknown option '%s'",
-					 argv[optind - 1]);
+				snprintf(err, errlen, "unknown option '%s'", bad);
 			return -1;
 		}
 	}

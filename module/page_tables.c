@@ -353,8 +353,17 @@ nomem:
 	return -ENOMEM;
 }
 
+/* The pages[] array costs the user too: a 2 GiB guest's is 2 MiB. */
+static unsigned long lg_pages_cost(struct lguest *lg)
+{
+	return DIV_ROUND_UP((lg->mem_size >> PAGE_SHIFT) * sizeof(*lg->pages),
+			    PAGE_SIZE);
+}
+
 int lg_shadow_init(struct lguest *lg)
 {
+	if (!lg_charge(lg, lg_pages_cost(lg)))
+		return -EDQUOT;
 	lg->pages = kvcalloc(lg->mem_size >> PAGE_SHIFT, sizeof(*lg->pages),
 			     GFP_KERNEL_ACCOUNT);
 	lg->ktab = kcalloc(LG_KSLOTS, sizeof(*lg->ktab), GFP_KERNEL_ACCOUNT);
@@ -366,6 +375,7 @@ int lg_shadow_init(struct lguest *lg)
 	lg->ktab = NULL;
 	kvfree(lg->pages);
 	lg->pages = NULL;
+	lg_uncharge(lg, lg_pages_cost(lg));
 	return -ENOMEM;
 }
 
@@ -388,6 +398,7 @@ void lg_shadow_free(struct lguest *lg)
 	lg->pinned = 0;
 	kvfree(lg->pages);
 	lg->pages = NULL;
+	lg_uncharge(lg, lg_pages_cost(lg));
 }
 
 /*

@@ -11,11 +11,14 @@ set -eu
 # Native amd64 packages: compiler with -m32 support, QEMU, kernel build
 # tools; for the packages (make packages): debhelper with dh-dkms, i386
 # binutils for dh_strip, lintian, rpm and rpmlint; for the packaging test:
-# debootstrap and mke2fs (-d).
+# debootstrap and mke2fs (-d); for the launcher's fuzzers (make
+# fuzz-launcher): clang with libFuzzer and the sanitizers' runtimes, linked
+# against the native libelf-dev the kernel builds need anyway; tmux, for
+# the test that types into `make run` on a pseudo-terminal.
 PKGS="make gcc gcc-multilib libc6-dev-i386 qemu-system-x86 cpio gzip xz-utils
 quilt ccache flex bison bc libelf-dev libssl-dev kmod perl file
 debhelper dh-dkms dpkg-dev fakeroot binutils-i686-linux-gnu lintian rpm rpmlint
-debootstrap e2fsprogs"
+debootstrap e2fsprogs clang libclang-rt-14-dev tmux"
 
 missing_pkgs() {
 	for p in $PKGS; do

@@ -8,7 +8,8 @@
 # guest-patches/ with the busybox initramfs from initramfs/, which gives a
 # shell on the console; "poweroff" ends it), "hello" (the smallest of the
 # tiny test guests), or a path to any ELF32 guest (GUEST_INITRD=file for
-# its initrd).  Override with FLAVOUR=686-pae, MEM=256m, GUEST_ARGS="...".
+# its initrd).  Override with FLAVOUR=686-pae (or debug: the debug host
+# kernel, tests/debug-host/), MEM=256m, GUEST_ARGS="...".
 # On a terminal, what you type goes to the guest (QEMU's Ctrl-A x quits
 # QEMU); the launcher's output is shown as it happens; we exit with the
 # launcher's status.
@@ -26,13 +27,13 @@ else
 	TIMEOUT=${TIMEOUT:-600}
 	input=/dev/null
 fi
-krel=$DEB_KERNEL_ABI-$FLAVOUR
-host=$("$RIG_TOP/scripts/fetch-host.sh" "$FLAVOUR")
+kk=$(rig_kernel "$FLAVOUR")
+kernel=${kk% *} krel=${kk#* }
 GUEST=${GUEST:-linux}
 case $GUEST in
 hello) vmlinux=$RIG_BUILD/guests/hello ;;
 linux)
-	case $FLAVOUR in *-pae) gv=pae ;; *) gv= ;; esac
+	case $FLAVOUR in *-pae|debug) gv=pae ;; *) gv= ;; esac
 	vmlinux=$("$RIG_TOP/scripts/build-guest.sh" $gv)/vmlinux
 	GUEST_INITRD=${GUEST_INITRD-$RIG_BUILD/guest/initrd.gz}
 	;;
@@ -69,9 +70,11 @@ INIT
 chmod +x "$dir/root/init"
 rig_initramfs "$dir/root" "$dir/initrd.gz"
 
-echo "run: booting the stock $krel host under QEMU (-cpu $(rig_cpu "$FLAVOUR")); log in $dir/console.log"
-timeout -k 5 "$TIMEOUT" qemu-system-i386 -nographic -no-reboot -monitor none -nic none \
-	-m 512 -cpu "$(rig_cpu "$FLAVOUR")" -kernel "$host/boot/vmlinuz-$krel" \
+echo "run: booting the $FLAVOUR host kernel $krel under QEMU (-cpu $(rig_cpu "$FLAVOUR")); log in $dir/console.log"
+# --foreground: timeout must not put QEMU in a process group of its own,
+# or on a terminal QEMU is stopped (SIGTTOU) as soon as it sets it up.
+timeout --foreground -k 5 "$TIMEOUT" qemu-system-i386 -nographic -no-reboot -monitor none -nic none \
+	-m 512 -cpu "$(rig_cpu "$FLAVOUR")" -kernel "$kernel" \
 	-initrd "$dir/initrd.gz" -serial stdio \
 	-append "console=ttyS0 panic=-1 quiet cryptomgr.notests noisapnp" \
 	<"$input" | tee "$dir/console.log" || true

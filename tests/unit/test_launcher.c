@@ -118,6 +118,13 @@ static void test_args(void)
 	ok(r == -1 && strstr(err, "invalid memory size '64q'"), "bad <mem> alone: %s", err);
 	r = args(&a, err, "--frobnicate", "64", "vm", NULL);
 	ok(r == -1 && strstr(err, "unknown option '--frobnicate'"), "unknown option: %s", err);
+	/* Found by tests/fuzz/fuzz_args.c: the program name was blamed. */
+	r = args(&a, err, "-xv", "64", "vm", NULL);
+	ok(r == -1 && strstr(err, "unknown option '-x'"), "unknown letter in a cluster: %s", err);
+	r = args(&a, err, "--verbose", "-vx", "64", "vm", NULL);
+	ok(r == -1 && strstr(err, "unknown option '-x'"), "unknown letter ending a cluster: %s", err);
+	r = args(&a, err, "--verbose=1", "64", "vm", NULL);
+	ok(r == -1 && strstr(err, "unknown option '--verbose=1'"), "long option given an argument: %s", err);
 	r = args(&a, err, "64", "vm", NULL);
 	r = args(&a, err, "--initrd", NULL);
 	ok(r == -1 && strstr(err, "needs an argument"), "--initrd without file: %s", err);
