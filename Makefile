@@ -98,7 +98,7 @@ fuzz-guest: $(DEPS) launcher tools guests
 	@scripts/build-module.sh $(FLAVOUR) >/dev/null
 	@RIG_TOP=$(CURDIR) GFUZZ_FLAVOUR=$(FLAVOUR) GFUZZ_SECONDS=$(FUZZ_SECONDS) \
 		sh -c '. tests/lib/e2e.sh; RIG_SMP=2 RIG_APPEND="gfuzz.seconds=$$GFUZZ_SECONDS" e2e_run $$GFUZZ_FLAVOUR gfuzz.sh $$((GFUZZ_SECONDS + 600))' | \
-		tee /dev/stderr | grep -q '^not ok' && exit 1 || exit 0
+		tee /dev/stderr | awk '/^not ok/ { bad = 1 } END { exit bad }'
 
 packages: $(DEPS)
 	@scripts/build-packages.sh

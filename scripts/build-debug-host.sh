@@ -1,15 +1,16 @@
 #!/bin/sh
 # build-debug-host.sh: build the debug host kernel and print the directory
-# holding it: bzImage (what the rig boots), .config, and obj/ and src/, the
+# holding it: bzImage (what the rig boots), config, and obj/ and src/, the
 # kernel tree lg.ko is built against (scripts/build-module.sh debug).
 #
 # Debian's linux-source-6.1 at the pinned version, unpatched, with
 # tests/debug-host/debug.config merged over tinyconfig: the stock 686-pae
 # options that matter to lg.ko plus lockdep, KFENCE, kmemleak, UBSAN, page
 # allocation and SLUB debugging and the rest (the fragment says which and
-# why).  Built with ccache in a directory named by a key made of the
-# source version, the fragment and this script, so an unchanged kernel
-# costs nothing and a changed one reuses ccache's objects.
+# why).  The tree is kept and rebuilt in place when the fragment or this
+# script change (Kbuild rebuilds only what a changed option touches, and
+# ccache has the rest); "key" names what it was last built from.  Only a
+# new source version unpacks it again.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -18,38 +19,38 @@ key=$( {
 	echo "$DEB_KERNEL_VERSION"
 	cat "$0" "$frag"
 } | sha256sum | cut -c1-16)
-out=$CACHE/debughost/$key
-if [ -f "$out/.done" ]; then
-	echo "$out"
+tree=$CACHE/debughost
+if [ "$(cat "$tree/key" 2>/dev/null)" = "$key" ]; then
+	echo "$tree"
 	exit 0
 fi
 # One build at a time (tests side by side all ask for it); whoever waited
 # finds it built.
-mkdir -p "$CACHE/debughost"
-exec 9>"$CACHE/debughost.lock"
+mkdir -p "$tree"
+exec 9>"$tree/.lock"
 flock 9
-if [ -f "$out/.done" ]; then
-	echo "$out"
+if [ "$(cat "$tree/key" 2>/dev/null)" = "$key" ]; then
+	echo "$tree"
 	exit 0
 fi
-tarball=$("$TOP/scripts/fetch-source.sh")
+rm -f "$tree/key"
 command -v ccache >/dev/null || die "ccache missing (run 'make deps')"
 export CCACHE_DIR=$CACHE/ccache
-# The tree's path carries the key: let ccache see paths below it as
-# relative, so a new key still hits the objects of the last one.
-export CCACHE_BASEDIR=$out
-
-# Older keys' trees are 1-2 GB each: keep only this one.
-for old in "$CACHE"/debughost/*; do
-	[ "$old" = "$out" ] || rm -rf "$old"
-done
-src=$out/src
-obj=$out/obj
-log=$out/build.log
-rm -rf "$out"
-mkdir -p "$src" "$obj"
-echo "debug host: unpacking linux-source $DEB_KERNEL_VERSION" >&2
-tar -xJf "$tarball" -C "$src" --strip-components=1
+# ccache sees paths below the tree as relative: a tree moved or unpacked
+# again still hits.
+export CCACHE_BASEDIR=$tree
+src=$tree/src
+obj=$tree/obj
+log=$tree/build.log
+if [ "$(cat "$src/.lguest-version" 2>/dev/null)" != "$DEB_KERNEL_VERSION" ]; then
+	tarball=$("$TOP/scripts/fetch-source.sh")
+	rm -rf "$src" "$obj"
+	mkdir -p "$src"
+	echo "debug host: unpacking linux-source $DEB_KERNEL_VERSION" >&2
+	tar -xJf "$tarball" -C "$src" --strip-components=1
+	echo "$DEB_KERNEL_VERSION" >"$src/.lguest-version"
+fi
+mkdir -p "$obj"
 
 echo "debug host: configuring" >&2
 mk() {
@@ -77,6 +78,7 @@ echo "debug host: building bzImage and the module tree (log: $log)" >&2
 # "all": bzImage, and Module.symvers for building lg.ko against the tree.
 mk -j"$(nproc)" all >>"$log" 2>&1 ||
 	{ tail -40 "$log" >&2; die "debug host kernel build failed"; }
-cp "$obj/arch/x86/boot/bzImage" "$obj/.config" "$out/"
-touch "$out/.done"
-echo "$out"
+cp "$obj/arch/x86/boot/bzImage" "$tree/bzImage"
+cp "$obj/.config" "$tree/config"
+echo "$key" >"$tree/key"
+echo "$tree"

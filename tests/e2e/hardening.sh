@@ -45,10 +45,18 @@ echo 16 >$P/max_mem_mb
 expect "a guest bigger than the user may pin is refused at start, naming the limit" 1 \
 	"more than the 16 MiB the host lets one user's guests hold (lg module parameter max_mem_mb)" \
 	$U $L 32m $G/touch
-expect "a guest that touches more than the limit is killed, naming the limit" 3 \
+# One guest holds 10 MiB; the user's next guest reaches the limit.
+$U $L 10m $G/hold >/tmp/hold.out 2>&1 &
+hold=$!
+i=0
+while ! grep -q holding /tmp/hold.out && [ $i -lt 120 ]; do sleep 1; i=$((i + 1)); done
+echo "# one guest holds $(cat $P/pinned_pages) pinned pages" >"$RES"
+expect "a guest that touches more than the user's limit is killed, naming the limit" 3 \
 	"the most memory the host allows them (16 MiB; module parameter max_mem_mb)" \
-	$U $L 16m $G/touch
-check "the killed guest's pages are all unpinned" "$(cat $P/pinned_pages)" 0
+	$U $L 10m $G/touch
+kill -KILL $hold
+wait $hold
+check "the killed guests' pages are all unpinned" "$(cat $P/pinned_pages)" 0
 echo 0 >$P/max_mem_mb
 expect "with the default limit the same guest runs" 0 "GUEST: PASS" $U $L 16m $G/touch
 

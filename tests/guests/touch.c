@@ -2,7 +2,8 @@
 /*
  * touch: write a pattern into every page of our memory above our image,
  * then read it all back.  Every first touch is a page the host must map
- * (and pin) for us; the launcher's exit must give them all back.
+ * (and pin) for us; the launcher's exit must give them all back.  Built
+ * with -DHOLD (hold), it then keeps its memory until it is killed.
  */
 #include "guest.h"
 
@@ -21,5 +22,11 @@ void guest_main(void)
 			if (*(volatile u32 *)(a + o) != (a ^ o ^ 0x5a5aa5a5))
 				bad++;
 	ok(bad == 0, "touched and verified %u pages (%u bad words)", pages, bad);
+#ifdef HOLD
+	/* hold: keep it all (pinned by the host) until we are killed. */
+	puts("holding\n");
+	for (;;)
+		hcall(LHCALL_HALT, 0, 0, 0, 0);
+#endif
 	finish();
 }

@@ -29,7 +29,8 @@ e2e_run() {
 	rig_rootfs "$root"
 	mkdir -p "$root/tests" "$root/guest"
 	cp "$RIG_TOP/tests/e2e/host-init.sh" "$root/init"
-	cp "$RIG_TOP/tests/e2e/$test" "$root/tests/"
+	# All of them: a test may run others in the same boot (hardening.sh).
+	cp "$RIG_TOP"/tests/e2e/*.sh "$root/tests/"
 	cp "$ko" "$RIG_BUILD/launcher/lguest" "$RIG_BUILD/tools/runas" "$RIG_BUILD/tools/devpoke" \
 		"$RIG_BUILD/tools/devfuzz" "$root/"
 	cp "$guest/vmlinux" "$root/guest/vmlinux"

@@ -90,7 +90,7 @@ rig_boot() {
 # debug host's checkers say: KFENCE and SLUB ("BUG kmalloc-64"), UBSAN,
 # kmemleak, list debugging, hung tasks, lockups and RCU stalls.
 rig_host_log_bad() {
-	grep -naE '^\[ *[0-9]+\.[0-9]+\] .*(Oops|BUG:|BUG [a-z]|WARNING:|general protection|Kernel panic|UBSAN:|KFENCE:|suspected memory leak|kmemleak report|list_(add|del) corruption|blocked for more than|soft lockup|rcu_.*stall|INFO: )' "$1"
+	grep -naE '^\[ *[0-9]+\.[0-9]+\].*(Oops|BUG:| BUG [a-z]|WARNING:|general protection|Kernel panic|UBSAN:|KFENCE:|suspected memory leak|kmemleak report|list_(add|del) corruption|blocked for more than|soft lockup|rcu_.*stall)' "$1"
 }
 
 rig_tail() {
