@@ -358,6 +358,10 @@ bool lg_run_guest_once(struct lguest *lg)
 	fault = st->fault;
 	if (st->nmi_pending)
 		lg_host_vector(2);
+	if (fault == SW_FAULT_VM86) {
+		lg->regs.trapnum = LG_TRAP_VM86;
+		return true;
+	}
 	if (fault) {
 		/* A machine check is the host's to handle, wherever it hit. */
 		if (fault - 1 == X86_TRAP_MC)

@@ -170,6 +170,7 @@ struct lguest {
 /* Trap numbers lg_run_guest_once() gives that are not the CPU's. */
 #define LG_TRAP_HOST		0x1000	/* a host interrupt, already handled */
 #define LG_TRAP_SWITCHER_FAULT	0x2000	/* + vector: a trap inside the Switcher */
+#define LG_TRAP_VM86		0x3000	/* the guest got into virtual-8086 mode */
 
 /* core.c */
 extern unsigned long lg_switcher_base;

@@ -167,6 +167,10 @@ void lg_handle_trap(struct lguest *lg)
 		lg->nr_host_irq++;
 		return;
 	}
+	if (trap == LG_TRAP_VM86) {
+		lg_kill(lg, "entered virtual-8086 mode (an iret with eflags.VM outside ring 0, which only an emulator allows)");
+		return;
+	}
 	if (trap >= LG_TRAP_SWITCHER_FAULT) {
 		lg_kill(lg, "internal error: trap %u inside the Switcher",
 			trap - LG_TRAP_SWITCHER_FAULT);

@@ -40,6 +40,8 @@ linux)
 *) vmlinux=$GUEST ;;
 esac
 ko=$RIG_BUILD/$FLAVOUR/module/lg.ko
+# make all builds lg.ko for the stock hosts; the debug host's, here.
+[ "$FLAVOUR" != debug ] || "$RIG_TOP/scripts/build-module.sh" debug >/dev/null
 rig_need "$ko" "$RIG_BUILD/launcher/lguest" "$vmlinux"
 
 dir=$RIG_LOGS/run
@@ -65,7 +67,8 @@ ${LG_TIMEOUT:+timeout $LG_TIMEOUT} /lguest $initrd_opt $MEM /guest/vmlinux $GUES
 echo "LGUEST-EXIT: \$?"
 ${LG_DYNDBG:+dmesg | grep 'lguest:' | tail -20}
 rmmod lg
-poweroff -f
+[ -d /sys/firmware/acpi ] && poweroff -f
+reboot -f
 INIT
 chmod +x "$dir/root/init"
 rig_initramfs "$dir/root" "$dir/initrd.gz"

@@ -135,6 +135,14 @@ switch_to_guest:
  * the CPU's trap frame, an error code and the trap number pushed.
  */
 guest_exit:
+	/*
+	 * A guest in virtual-8086 mode: real CPUs never let ring 1 in (iret
+	 * ignores eflags.VM outside ring 0), emulators may.  Its trap frame
+	 * has four more words, so nothing below would find the registers:
+	 * go home and have the host kill it.
+	 */
+	testl	$0x20000, 16(%esp)
+	jnz	vm86_exit
 	/* A trap from ring 0 is one inside the Switcher itself. */
 	testb	$3, 12(%esp)
 	jz	switcher_fault
@@ -215,6 +223,17 @@ switcher_fault:
 	incl	%edx
 	call	write_protect_off
 	movl	%edx, %ss:SW_FAULT(%eax)
+	call	write_protect_on
+	subl	$SW_STATE, %eax
+	movl	$(SW_GDT_DS << 3), %edx
+	movl	%edx, %ds
+	movl	%edx, %es
+	jmp	restore_host
+
+vm86_exit:
+	call	find_state
+	call	write_protect_off
+	movl	$SW_FAULT_VM86, %ss:SW_FAULT(%eax)
 	call	write_protect_on
 	subl	$SW_STATE, %eax
 	movl	$(SW_GDT_DS << 3), %edx

@@ -24,7 +24,7 @@
  * gfuzz.seed=N, gfuzz.steps=N (0: no limit), gfuzz.fatal=N (one step in N,
  * on average, may do something the host must kill us for; 0: never;
  * default: from the seed), gfuzz.trace=1 (print every step) and
- * gfuzz.vm86=1 (let iret frames carry eflags.VM: see op_iret()).  The seed
+ * gfuzz.vm86=0 (keep eflags.VM out of iret frames: see op_iret()).  The seed
  * is printed first.  Only the main loop draws from the seeded generator
  * (interrupt handlers use their own), so a seed replays the same steps;
  * where interrupts land differs from run to run.
@@ -69,7 +69,7 @@ typedef unsigned char u8;
 
 /* ---- state ---- */
 
-static u32 steps_max = 20000, fatal_rate, trace, vm86;
+static u32 steps_max = 20000, fatal_rate, trace, vm86 = 1;
 static u32 seed;
 static u32 step;
 static u32 traps[256], irqs;
@@ -1164,9 +1164,10 @@ static void op_iret(u32 unused)
 	(void)unused;
 	/*
 	 * VM set: a CPU ignores it in an iret from ring 1, but QEMU's TCG
-	 * enters virtual-8086 mode, and the host's Switcher then takes the
-	 * next trap with a vm86 frame and triple-faults (docs/fuzzing.md).
-	 * Only with gfuzz.vm86=1, until the host copes.
+	 * enters virtual-8086 mode; the Switcher once took the next trap's
+	 * vm86 frame for its own and triple-faulted the host (docs/
+	 * fuzzing.md).  Now the host kills us for it.  gfuzz.vm86=0 leaves
+	 * it out.
 	 */
 	if (!vm86)
 		fl &= ~0x20000u;
