@@ -47,7 +47,7 @@ launcher: $(DEPS)
 
 tools: $(DEPS)
 	@mkdir -p $(BUILD)/tools
-	@for t in runas devpoke devfuzz speedloop fpuloop; do \
+	@for t in runas devpoke devfuzz speedloop fpuloop timeout; do \
 		gcc -m32 -static -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iinclude -Itests/guests/lib \
 			-o $(BUILD)/tools/$$t tests/tools/$$t.c || exit 1; done
 
@@ -66,7 +66,7 @@ guests: $(DEPS)
 # the first debug test builds the debug kernel).  Every test still runs
 # in full; docs/rig.md has the timings.
 test: all
-	@prove -v -j2 --rules='seq=tests/{0,1,2,3,4,5}*.t' \
+	@prove -v --timer -j2 --rules='seq=tests/{0,1,2,3,4,5}*.t' \
 		--rules='seq=tests/{6,7,8,9}*.t' tests/
 
 run: all

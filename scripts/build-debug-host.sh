@@ -53,9 +53,12 @@ fi
 mkdir -p "$obj"
 
 echo "debug host: configuring" >&2
+# The release ends in "-pae" like Debian's PAE kernels, which is how the
+# launcher (and the tests) tell a PAE host without /boot/config-*.
 mk() {
 	make -s -C "$src" O="$obj" ARCH=i386 CC="ccache gcc" HOSTCC="ccache gcc" \
-		KBUILD_BUILD_USER=lguest KBUILD_BUILD_HOST=lguest "$@"
+		KBUILD_BUILD_USER=lguest KBUILD_BUILD_HOST=lguest \
+		LOCALVERSION=-debug-pae "$@"
 }
 mk tinyconfig >"$log" 2>&1 || { tail -30 "$log" >&2; die "tinyconfig failed"; }
 (cd "$obj" && "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \

@@ -33,6 +33,8 @@ e2e_run() {
 	mkdir -p "$dir"
 	root=$dir/root
 	rig_rootfs "$root"
+	# Our timeout(1) over busybox's (tests/tools/timeout.c says why).
+	cp "$RIG_BUILD/tools/timeout" "$root/bin/timeout"
 	mkdir -p "$root/tests" "$root/guest"
 	cp "$RIG_TOP/tests/e2e/host-init.sh" "$root/init"
 	# All of them: a test may run others in the same boot (hardening.sh).
