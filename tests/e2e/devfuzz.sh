@@ -59,7 +59,7 @@ echo "RIG: / is $(stat -f -c %T /), huge pages: $(cat /proc/sys/vm/nr_hugepages 
 # leaves it in console.log) and to a file for the checks below.
 start=$(date +%s)
 {
-	timeout -s KILL $((SECS + 240)) /runas $FUZZ_UID:$FUZZ_UID:$FUZZ_GID \
+	/bin/timeout -s KILL $((SECS + 240)) /runas $FUZZ_UID:$FUZZ_UID:$FUZZ_GID \
 		/devfuzz -s "$SEED" -t "$SECS" -f /tmp -f /mnt/ramfs -f /mnt/tmpfs -v -v $ARGS 2>&1
 	echo $? >/tmp/devfuzz.rc
 } | tee /tmp/devfuzz.out | sed 's/^/RIG: /'
@@ -76,7 +76,7 @@ else
 fi
 
 # The host is alive: it runs a guest, as root, through the real launcher.
-if out=$(timeout 120 /lguest 16m /guests/hello 2>&1); then
+if out=$(/bin/timeout 120 /lguest 16m /guests/hello 2>&1); then
 	ok "after the fuzzing a guest still runs"
 else
 	nok "after the fuzzing a guest still runs"

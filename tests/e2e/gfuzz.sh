@@ -49,7 +49,7 @@ while [ $(($(date +%s) - start)) -lt "$SECS" ]; do
 	echo "RIG: gfuzz seed $seed starting"
 	echo "# gfuzz seed $seed starting" >"$RES"
 	# stdin from /dev/null: the launcher's console must not wait on ours.
-	timeout -k 10 "$RUN_TMO" $L $MEM $G gfuzz.seed=$seed gfuzz.steps=$STEPS \
+	/bin/timeout -k 10 "$RUN_TMO" $L $MEM $G gfuzz.seed=$seed gfuzz.steps=$STEPS \
 		</dev/null >/tmp/gfuzz.out 2>&1
 	rc=$?
 	t=$(($(date +%s) - t0))
@@ -90,7 +90,7 @@ echo "# gfuzz: $runs runs in $(($(date +%s) - start))s: $survived survived $STEP
 	nok "gfuzz: $fails of $runs runs failed"
 
 # The host is still whole: a normal guest runs and the module unloads.
-out=$(timeout 120 $L $MEM /guests/hello 2>&1)
+out=$(/bin/timeout 120 $L $MEM /guests/hello 2>&1)
 rc=$?
 if [ $rc = 0 ] && printf '%s\n' "$out" | grep -qF "hello from a guest"; then
 	ok "a guest runs fine after the fuzzing"

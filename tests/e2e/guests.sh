@@ -15,7 +15,7 @@ diag() { sed 's/^/#   /' | head -${1:-20} >"$RES"; }
 # and nothing that says "not ok".
 guest() {
 	name=$1 want=$2 pat=$3 desc=${4:-$1}
-	out=$(timeout 120 $L $LOPTS $MEM $G/$name 2>&1)
+	out=$(/bin/timeout 120 $L $LOPTS $MEM $G/$name 2>&1)
 	rc=$?
 	echo "RIG: guest $name -> $rc"
 	printf '%s\n' "$out" | tail -5 | sed 's/^/RIG:   /'
@@ -109,7 +109,7 @@ fi
 # Many guests at once, one per open /dev/lguest.
 pids=
 for i in 1 2 3 4; do
-	timeout 120 $L 16m $G/ring >/tmp/par$i.out 2>&1 &
+	/bin/timeout 120 $L 16m $G/ring >/tmp/par$i.out 2>&1 &
 	pids="$pids $!"
 done
 fails=0
@@ -187,7 +187,7 @@ fi
 # Many: 8 guests of 32 MB at once, each touching all of its memory.
 pids=
 for i in 1 2 3 4 5 6 7 8; do
-	timeout 300 $L 32m $G/touch >/tmp/many$i.out 2>&1 &
+	/bin/timeout 300 $L 32m $G/touch >/tmp/many$i.out 2>&1 &
 	pids="$pids $!"
 done
 fails=0
@@ -244,7 +244,7 @@ if [ -n "$c0" ] && [ -n "$c1" ] && [ $((c1 - c0)) -le 15 ]; then
 else
 	nok "halt: the launcher uses under 15% of a CPU while the guest halts ('$c0' -> '$c1' ticks)"
 fi
-out=$(timeout 120 /irqlaunch 64 $G/irq 1 5 2>&1)
+out=$(/bin/timeout 120 /irqlaunch 64 $G/irq 1 5 2>&1)
 rc=$?
 if [ $rc = 0 ] && printf '%s\n' "$out" | grep -q "GUEST: PASS"; then
 	ok "irq: launcher interrupts reach the guest only when its virtual IF is on"
@@ -272,7 +272,7 @@ else
 fi
 
 # Speed: the guest's loop against the same loop run natively, same boot.
-g=$(timeout 120 $L $MEM $G/speed 2>&1 | sed -n 's/.*took \([0-9]*\) cycles.*/\1/p')
+g=$(/bin/timeout 120 $L $MEM $G/speed 2>&1 | sed -n 's/.*took \([0-9]*\) cycles.*/\1/p')
 n=$(/speedloop | sed -n 's/.*took \([0-9]*\) cycles.*/\1/p')
 echo "# speed: guest $g cycles, native $n cycles" >"$RES"
 if [ -n "$g" ] && [ -n "$n" ] && [ "$n" -gt 0 ] && [ $((g * 2)) -le $((n * 3)) ]; then

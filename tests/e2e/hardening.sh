@@ -21,7 +21,7 @@ check() { if [ "$2" = "$3" ]; then ok "$1"; else nok "$1 (got '$2', want '$3')";
 expect() {
 	desc=$1 want=$2 pat=$3
 	shift 3
-	out=$(timeout 120 "$@" 2>&1)
+	out=$(/bin/timeout 120 "$@" 2>&1)
 	rc=$?
 	echo "RIG: \$ $* -> $rc"
 	printf '%s\n' "$out" | tail -3 | sed 's/^/RIG:   /'

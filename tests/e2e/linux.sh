@@ -21,7 +21,7 @@ ok "insmod lg.ko"
 
 # The self-test (initramfs/selftest), timed from the launcher's start.
 t0=$(cut -d' ' -f1 /proc/uptime)
-timeout 1200 $L --initrd=$I $MEM $K lguest.selftest >/tmp/boot.out 2>&1
+/bin/timeout 1200 $L --initrd=$I $MEM $K lguest.selftest >/tmp/boot.out 2>&1
 rc=$?
 echo "RIG: linux guest self-test -> $rc"
 sed 's/^/RIG:   /' /tmp/boot.out
@@ -64,7 +64,7 @@ mkfifo /tmp/in
 	sleep 60
 ) >/tmp/in &
 w=$!
-timeout 180 $L --initrd=$I 64m $K </tmp/in >/tmp/shell.out 2>&1
+/bin/timeout 180 $L --initrd=$I 64m $K </tmp/in >/tmp/shell.out 2>&1
 rc=$?
 kill $w 2>/dev/null
 echo "RIG: shell -> $rc"
@@ -73,20 +73,20 @@ check '[ $rc = 0 ] && grep -q "typed-into-the-guest 42" /tmp/shell.out' \
 
 # A panic: its text is shown and the launcher exits 4.
 # (No init to run: the kernel panics "Requested init ... failed".)
-timeout 180 $L --initrd=$I 64m $K rdinit=/no/such/init init=/no/such/init >/tmp/panic.out 2>&1
+/bin/timeout 180 $L --initrd=$I 64m $K rdinit=/no/such/init init=/no/such/init >/tmp/panic.out 2>&1
 rc=$?
 echo "RIG: panic -> $rc"
 check '[ $rc = 4 ] && grep -q "Kernel panic - not syncing" /tmp/panic.out && grep -q "lguest: guest kernel panicked: " /tmp/panic.out' \
 	"a guest panic shows the panic and the launcher exits 4 (got $rc)" /tmp/panic.out
 
 # reboot: with --reboot-exit the launcher exits 2 ...
-timeout 180 $L --reboot-exit --initrd=$I 64m $K lguest.reboot >/tmp/reboot.out 2>&1
+/bin/timeout 180 $L --reboot-exit --initrd=$I 64m $K lguest.reboot >/tmp/reboot.out 2>&1
 rc=$?
 echo "RIG: reboot-exit -> $rc"
 check '[ $rc = 2 ] && grep -q "lguest: guest asked to restart" /tmp/reboot.out' \
 	"guest reboot with --reboot-exit: the launcher exits 2 (got $rc)" /tmp/reboot.out
 # ... and without it the guest starts again in place.
-timeout 240 $L --initrd=$I 64m $K lguest.reboot=once >/tmp/restart.out 2>&1
+/bin/timeout 240 $L --initrd=$I 64m $K lguest.reboot=once >/tmp/restart.out 2>&1
 rc=$?
 echo "RIG: restart -> $rc"
 n=$(grep -c "lguest guest up" /tmp/restart.out)

@@ -33,7 +33,9 @@ e2e_run() {
 	mkdir -p "$dir"
 	root=$dir/root
 	rig_rootfs "$root"
-	# Our timeout(1) over busybox's (tests/tools/timeout.c says why).
+	# Our timeout(1) beside busybox's: the tests call /bin/timeout, since
+	# busybox's shell runs its own applet for a plain "timeout"
+	# (tests/tools/timeout.c says why).
 	cp "$RIG_BUILD/tools/timeout" "$root/bin/timeout"
 	mkdir -p "$root/tests" "$root/guest"
 	cp "$RIG_TOP/tests/e2e/host-init.sh" "$root/init"
