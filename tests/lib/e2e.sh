@@ -84,14 +84,14 @@ e2e_run() {
 	# and on 686-pae also NX and page-table isolation.
 	flags=$(sed -n 's/^# cpuflags: //p' "$dir/results.log" | tr -d '\r')
 	want="smep smap umip"
-	[ "$flavour" != 686 ] && want="$want nx pti"
+	case $flavour in 686-pae|debug) want="$want nx pti" ;; esac
 	missing=
 	for f in $want; do
 		case " $flags " in *" $f "*) ;; *) missing="$missing $f" ;; esac
 	done
 	[ -z "$missing" ] && t ok "host CPU has: $want" ||
 		t "not ok" "host CPU has: $want (missing:$missing)"
-	if [ "$flavour" != 686 ]; then
+	if [ "$flavour" = 686-pae ] || [ "$flavour" = debug ]; then
 		grep -q "Kernel/User page tables isolation: enabled" "$dir/console.log" &&
 			t ok "host runs with page-table isolation" ||
 			t "not ok" "host runs with page-table isolation"
