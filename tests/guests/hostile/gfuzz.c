@@ -1162,19 +1162,21 @@ static void op_iret(u32 unused)
 	u32 fl = rand32() & ~0x4000u, cs, eip, ss, esp, ring3 = chance(2);
 
 	(void)unused;
-	/*
-	 * VM set: a CPU ignores it in an iret from ring 1, but QEMU's TCG
-	 * enters virtual-8086 mode; the Switcher once took the next trap's
-	 * vm86 frame for its own and triple-faulted the host (docs/
-	 * fuzzing.md).  Now the host kills us for it.  gfuzz.vm86=0 leaves
-	 * it out.
-	 */
-	if (!vm86)
-		fl &= ~0x20000u;
 	/* Usually tame flags: TF, AC and DF sometimes. */
 	if (!chance(4))
 		fl = 0x202 | (chance(8) ? 0x100 : 0) | (chance(4) ? 0x40000 : 0) |
 		     (chance(8) ? 0x400 : 0);
+	/*
+	 * VM set: a CPU ignores it in an iret from ring 1, but QEMU's TCG
+	 * enters virtual-8086 mode; the Switcher once took the next trap's
+	 * vm86 frame for its own and triple-faulted the host (docs/
+	 * fuzzing.md).  Now the host kills us for it, so it is one of our
+	 * fatal steps (as rare as the others).  gfuzz.vm86=0 leaves it out.
+	 */
+	if ((fl & 0x20000u) && (!vm86 || !fatal_ok()))
+		fl &= ~0x20000u;
+	else if (fl & 0x20000u)
+		fatal_note("an iret into virtual-8086 mode");
 	gf_if[5] = rand32();
 	gf_if[6] = rand32();
 	if (ring3) {
