@@ -17,6 +17,10 @@ else
 	kdir=$root/usr/src/linux-headers-$DEB_KERNEL_ABI-$flavour
 fi
 dst=$BUILD/$flavour
+# Tests running side by side may both build the debug host's lg.ko.
+mkdir -p "$dst"
+exec 8>"$dst/.lock"
+flock 8
 rm -rf "$dst/module" "$dst/include" "$dst/switcher"
 mkdir -p "$dst"
 cp -a "$TOP/module" "$TOP/include" "$TOP/switcher" "$dst/"
