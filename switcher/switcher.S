@@ -218,22 +218,19 @@ restore_host:
  * and go home; the host kills the guest rather than the machine.
  */
 switcher_fault:
-	call	find_state
 	movl	(%esp), %edx
 	incl	%edx
-	call	write_protect_off
-	movl	%edx, %ss:SW_FAULT(%eax)
-	call	write_protect_on
-	subl	$SW_STATE, %eax
-	movl	$(SW_GDT_DS << 3), %edx
-	movl	%edx, %ds
-	movl	%edx, %es
-	jmp	restore_host
+	jmp	record_fault
 
+/* A vm86 trap frame (guest_exit): the same way home, with its own code. */
 vm86_exit:
+	movl	$SW_FAULT_VM86, %edx
+
+/* %edx: what to tell the host in SW_FAULT; then home. */
+record_fault:
 	call	find_state
 	call	write_protect_off
-	movl	$SW_FAULT_VM86, %ss:SW_FAULT(%eax)
+	movl	%edx, %ss:SW_FAULT(%eax)
 	call	write_protect_on
 	subl	$SW_STATE, %eax
 	movl	$(SW_GDT_DS << 3), %edx
