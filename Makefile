@@ -124,12 +124,14 @@ install-guest:
 	install -D -m 0644 $(BUILD)/guest/initrd.gz $(DESTDIR)$(GUESTDIR)/initrd.gz
 
 # DKMS gets the module with what its Kbuild reaches for beside it (the ABI
-# header and the Switcher), under dkms.conf.
+# header, the Switcher and VERSION), under dkms.conf with the version put in.
 install-dkms:
 	d=$(DESTDIR)$(PREFIX)/src/lguest-$(VERSION) && \
-	install -d $$d/module $$d/include $$d/switcher && \
-	install -m 0644 dkms.conf $$d/ && \
-	install -m 0644 module/Kbuild module/Makefile module/*.[chS] $$d/module/ && \
+	install -d $$d/module/x86 $$d/include $$d/switcher && \
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$$d/dkms.conf && \
+	install -m 0644 VERSION $$d/ && \
+	install -m 0644 module/Kbuild module/Makefile module/*.[ch] $$d/module/ && \
+	install -m 0644 module/x86/*.[cS] $$d/module/x86/ && \
 	install -m 0644 include/lguest_abi.h $$d/include/ && \
 	install -m 0644 switcher/switcher.S switcher/switcher.h $$d/switcher/
 

@@ -48,10 +48,6 @@
 #define LG_ABI_SENT LGUEST_ABI_VERSION
 #endif
 
-#ifndef LGUEST_VERSION
-#define LGUEST_VERSION "0.6"
-#endif
-
 /*
  * Where the lguest-guest package puts the default guest: vmlinux for a
  * non-PAE host, vmlinux-pae for a PAE one, and the initramfs both boot.

@@ -15,12 +15,8 @@
 static void lg_init_data(struct lguest *lg, u32 gpa)
 {
 	struct timespec64 now;
-	u32 host[] = {
-		[0] = 0 - lg_switcher_base,
-		[1] = lg_switcher_base,
-		[2] = tsc_khz,
-	};
-	u32 clock[2], pae = IS_ENABLED(CONFIG_X86_PAE);
+	u32 reserve = 0 - lg_sw.base, base = lg_sw.base, khz = tsc_khz;
+	u32 sec, nsec, pae = IS_ENABLED(CONFIG_X86_PAE);
 
 	if (lg->lguest_data) {
 		lg_kill(lg, "LHCALL_LGUEST_INIT called twice");
@@ -34,22 +30,17 @@ static void lg_init_data(struct lguest *lg, u32 gpa)
 		return;
 	}
 	ktime_get_real_ts64(&now);
-	clock[0] = now.tv_sec;
-	clock[1] = now.tv_nsec;
-	/*
-	 * The fields the host fills in: reserve_mem, switcher_base, tsc_khz,
-	 * the time of day and the paging format.
-	 */
-	if (!lg_write_guest(lg, gpa + offsetof(struct lguest_data, reserve_mem),
-			    host, sizeof(host)) ||
-	    !lg_write_guest(lg, gpa + offsetof(struct lguest_data, wallclock_sec),
-			    clock, sizeof(clock)) ||
-	    !lg_write_guest(lg, gpa + offsetof(struct lguest_data, pae),
-			    &pae, sizeof(pae))) {
-		lg_kill(lg, "LHCALL_LGUEST_INIT: cannot write lguest_data");
-		return;
-	}
+	sec = now.tv_sec;
+	nsec = now.tv_nsec;
+	/* The fields the host fills in. */
 	lg->lguest_data = gpa;
+	if (!lg_data_write(lg, reserve_mem, &reserve) ||
+	    !lg_data_write(lg, switcher_base, &base) ||
+	    !lg_data_write(lg, tsc_khz, &khz) ||
+	    !lg_data_write(lg, wallclock_sec, &sec) ||
+	    !lg_data_write(lg, wallclock_nsec, &nsec) ||
+	    !lg_data_write(lg, pae, &pae))
+		lg_kill(lg, "LHCALL_LGUEST_INIT: cannot write lguest_data");
 }
 
 static void lg_shutdown(struct lguest *lg, u32 gpa, u32 how)
@@ -132,7 +123,7 @@ static void lg_set_stack(struct lguest *lg, u32 ss, u32 esp)
 	lg->esp1 = esp;
 }
 
-/* The run loop (lguest_user.c) sleeps until an interrupt is due. */
+/* The run loop (run.c) sleeps until an interrupt is due. */
 static void lg_halt(struct lguest *lg)
 {
 	lg->halted = true;
@@ -205,13 +196,13 @@ void lg_do_hypercall(struct lguest *lg)
 	lg_hcall(lg, call, r->ebx, r->ecx, r->edx);
 }
 
-#define LD_RING(field) (lg->lguest_data + offsetof(struct lguest_data, field))
-
 /*
  * Run the calls queued in the ring, in order, from where we stopped last
- * time, until a slot that is not queued.  Called at every exit the guest
- * makes, before anything else, so its queued page table updates are in
- * place before we look at its tables.
+ * time, until a slot that is not queued.  The run loop (run.c), and only
+ * it, calls this before it acts on a trap or delivers an interrupt: queued
+ * page table updates must be in place before we look at the guest's
+ * tables, and a queued LHCALL_SET_STACK before an interrupt from ring 3
+ * lands on the stack it names.
  */
 void lg_do_async_hcalls(struct lguest *lg)
 {
@@ -225,9 +216,8 @@ void lg_do_async_hcalls(struct lguest *lg)
 		struct lguest_hcall h;
 		u8 status, done = 0xff;
 
-		if (!lg_read_guest(lg, LD_RING(hcall_status[i]), &status, 1) ||
-		    (status == 0 &&
-		     !lg_read_guest(lg, LD_RING(hcalls[i]), &h, sizeof(h)))) {
+		if (!lg_data_read(lg, hcall_status[i], &status) ||
+		    (status == 0 && !lg_data_read(lg, hcalls[i], &h))) {
 			lg_kill(lg, "lguest_data is no longer in guest memory");
 			return;
 		}
@@ -235,7 +225,7 @@ void lg_do_async_hcalls(struct lguest *lg)
 			break;
 		lg->nr_async++;
 		lg_hcall(lg, h.call, h.arg1, h.arg2, h.arg3);
-		lg_write_guest(lg, LD_RING(hcall_status[i]), &done, 1);
+		lg_data_write(lg, hcall_status[i], &done);
 		lg->next_hcall = (i + 1) % LHCALL_RING_SIZE;
 		/*
 		 * Calls that stop the guest or hand over to the launcher end

@@ -17,19 +17,6 @@
 #include <asm/processor-flags.h>
 #include "lg.h"
 
-#define LD(field) offsetof(struct lguest_data, field)
-
-static bool lg_read_data(struct lguest *lg, size_t off, u32 *val)
-{
-	return lg->lguest_data && lg_read_guest(lg, lg->lguest_data + off, val, 4);
-}
-
-static void lg_write_data(struct lguest *lg, size_t off, u32 val)
-{
-	if (lg->lguest_data)
-		lg_write_guest(lg, lg->lguest_data + off, &val, 4);
-}
-
 /*
  * Make the launcher's task notice: wake it if it sleeps in a halt, and
  * pull it out of the guest if it runs on another CPU.
@@ -84,7 +71,7 @@ unsigned long lg_irqs_blocked(struct lguest *lg)
 {
 	u32 blocked = 0;
 
-	lg_read_data(lg, LD(blocked_interrupts), &blocked);
+	lg_data_read(lg, blocked_interrupts, &blocked);
 	return blocked;
 }
 
@@ -103,53 +90,40 @@ static unsigned long lg_unblocked(struct lguest *lg)
 static void lg_show_pending(struct lguest *lg, bool pending)
 {
 	/* Before LHCALL_LGUEST_INIT there is nowhere to show it: later. */
+	u32 shown = pending;
+
 	if (lg->irq_pending_shown == pending || !lg->lguest_data)
 		return;
-	lg_write_data(lg, LD(irq_pending), pending);
+	lg_data_write(lg, irq_pending, &shown);
 	lg->irq_pending_shown = pending;
 }
 
 /*
- * The eflags the guest sees: the real ones with its virtual interrupt
- * flag in place of the real one (always on).  Delivering through an
- * interrupt gate turns its flag off.
+ * The interrupt to deliver before the guest runs on, or -1: the lowest
+ * pending one the guest has not blocked, if its virtual flag is on and it
+ * is not inside its "no interrupts" window.
  */
-u32 lg_guest_eflags(struct lguest *lg, bool clear_if)
-{
-	u32 flags = lg->regs.eflags & ~X86_EFLAGS_IF, enabled = 0;
-
-	if (lg_read_data(lg, LD(irq_enabled), &enabled))
-		flags |= enabled & X86_EFLAGS_IF;
-	if (clear_if)
-		lg_write_data(lg, LD(irq_enabled), 0);
-	return flags;
-}
-
-void lg_maybe_deliver_irq(struct lguest *lg)
+int lg_irq_due(struct lguest *lg)
 {
 	unsigned long pending = lg_unblocked(lg);
 	u32 enabled = 0, start = 0, end = 0;
-	unsigned int irq;
 
 	lg_show_pending(lg, pending);
 	if (!pending)
-		return;
-	if (!lg_read_data(lg, LD(irq_enabled), &enabled) ||
+		return -1;
+	if (!lg_data_read(lg, irq_enabled, &enabled) ||
 	    !(enabled & X86_EFLAGS_IF))
-		return;
-	lg_read_data(lg, LD(noirq_start), &start);
-	lg_read_data(lg, LD(noirq_end), &end);
+		return -1;
+	lg_data_read(lg, noirq_start, &start);
+	lg_data_read(lg, noirq_end, &end);
 	if (lg->regs.eip >= start && lg->regs.eip < end)
-		return;
+		return -1;
+	return __ffs(pending);
+}
 
-	/*
-	 * Calls the guest queued may say which stack an interrupt from ring 3
-	 * lands on (LHCALL_SET_STACK at a context switch): run them first.
-	 */
-	lg_do_async_hcalls(lg);
-	if (lg->exit_ready)
-		return;
-	irq = __ffs(pending);
+/* Through its IDT, as the CPU would through an interrupt gate. */
+void lg_deliver_irq(struct lguest *lg, unsigned int irq)
+{
 	clear_bit(irq, &lg->irqs_pending);
 	if (!lg->idt[LGUEST_IRQ_BASE + irq]) {
 		lg_kill(lg, "interrupt %u arrived with interrupts on, but there is no IDT entry for vector %u",

@@ -3,11 +3,26 @@
  * lguest host: what the pieces of lg.ko share.
  *
  * A guest's journey: the launcher opens /dev/lguest (lguest_user.c) and
- * describes the guest; each read() runs it (run_guest() below) by handing
- * the CPU to the Switcher (core.c, ../switcher/switcher.S), which comes
- * back with a trap number.  Traps and hypercalls are handled in traps.c
- * and hypercalls.c, the guest's view of memory in page_tables.c, its
- * descriptor tables in segments.c.
+ * describes the guest; each read() runs it (lg_run() in run.c) by handing
+ * the CPU to the Switcher (x86/switcher.c, ../switcher/switcher.S), which
+ * comes back with a trap number for run.c to act on.
+ *
+ * The files are layers, lowest first.  A file uses only what the files
+ * listed before it provide (tests/13-layers.t checks the objects):
+ *
+ * LAYER ground: guest.c account.c
+ * LAYER mechanisms: segments.c page_tables.c traps.c interrupts.c hypercalls.c
+ * LAYER switcher: x86/switcher_blob.S x86/switcher.c
+ * LAYER run: run.c
+ * LAYER device: lguest_user.c core.c
+ *
+ * ground:     guest memory, the lguest_data page, killing a guest, and
+ *             what each user may hold;
+ * mechanisms: the guest's descriptor tables, its shadow page tables, trap
+ *             and interrupt delivery, and the hypercalls;
+ * switcher:   the x86 glue that hands the CPU to the guest and back;
+ * run:        the run loop, the only place that drains the async ring;
+ * device:     /dev/lguest, and the module's load and unload.
  */
 #ifndef LG_H
 #define LG_H
@@ -129,7 +144,7 @@ struct lguest {
 	u32 kernel_start;
 	/* Last-level shadow tables of the kernel half, shared by all shadows. */
 	lg_pte_t **ktab;
-	/* Exit counts, for "lguest.stats" debugging: see lg_release(). */
+	/* Exit counts, for pr_debug() at lg_release(). */
 	unsigned long nr_exits, nr_host_irq, nr_demand, nr_guest_pf, nr_hcall[32],
 		      nr_async, nr_gp, nr_trap_other, nr_irq_delivered;
 
@@ -172,45 +187,70 @@ struct lguest {
 #define LG_TRAP_SWITCHER_FAULT	0x2000	/* + vector: a trap inside the Switcher */
 #define LG_TRAP_VM86		0x3000	/* the guest got into virtual-8086 mode */
 
-/* core.c */
-extern unsigned long lg_switcher_base;
-extern unsigned long lg_switcher_text;
-extern unsigned int lg_switcher_text_pages;
-extern struct page **lg_text_pages;
-extern struct page **lg_percpu_pages;
-u64 lg_desc(u32 base, u32 limit, u32 flags);
-struct lg_cpu_pages *lg_cpu_pages(int cpu);
-bool lg_run_guest_once(struct lguest *lg);
+/* Ground (guest.c, account.c). */
 
-/* lguest_user.c */
-int lg_user_init(void);
-void lg_user_exit(void);
-bool lg_charge(struct lguest *lg, unsigned long pages);
-void lg_uncharge(struct lguest *lg, unsigned long pages);
-extern atomic_long_t lg_pinned_pages;
-unsigned long lg_mem_limit(void);
+/* Where the Switcher is, the same in the host and in every guest. */
+struct lg_switcher_map {
+	unsigned long base;		/* its lowest address: guests stay below */
+	unsigned long text;		/* its code, read-only */
+	unsigned int text_pages;
+	struct page **text_page;
+	unsigned long percpu;		/* two pages per CPU (struct lg_cpu_pages) */
+	struct page **percpu_page;
+};
+extern struct lg_switcher_map lg_sw;
 
-/* traps.c */
-void lg_handle_trap(struct lguest *lg);
+static inline struct lg_cpu_pages *lg_cpu_pages(int cpu)
+{
+	return (struct lg_cpu_pages *)(lg_sw.percpu + cpu * 2 * PAGE_SIZE);
+}
+
+/* GDT entries that are the Switcher's, never the guest's. */
+static inline bool lg_host_gdt_slot(unsigned int i)
+{
+	return i == SW_GDT_CS || i == SW_GDT_DS || i == SW_GDT_TSS;
+}
+
+/* A code, data or system segment descriptor. */
+static inline u64 lg_desc(u32 base, u32 limit, u32 flags)
+{
+	u32 lo = (base << 16) | (limit & 0xffff);
+	u32 hi = (base & 0xff000000) | ((base >> 16) & 0xff) |
+		 (limit & 0xf0000) | (flags << 8);
+
+	return ((u64)hi << 32) | lo;
+}
+
 __printf(2, 3) void lg_kill(struct lguest *lg, const char *fmt, ...);
 bool lg_read_guest(struct lguest *lg, u32 gpa, void *buf, size_t len);
 bool lg_write_guest(struct lguest *lg, u32 gpa, const void *buf, size_t len);
-bool lg_deliver_trap(struct lguest *lg, unsigned int vector, bool has_err);
+bool lg_data_rw(struct lguest *lg, size_t off, void *buf, size_t len,
+		bool write);
+/*
+ * A field of the guest's lguest_data, by name ("hcalls[i]" too), through
+ * a variable of the field's size.
+ */
+#define lg_data_read(lg, field, ptr)					\
+	lg_data_rw(lg, offsetof(struct lguest_data, field), ptr,	\
+		   sizeof(*(ptr)) +					\
+		   BUILD_BUG_ON_ZERO(sizeof(*(ptr)) !=			\
+				     sizeof_field(struct lguest_data, field)), \
+		   false)
+#define lg_data_write(lg, field, ptr)					\
+	lg_data_rw(lg, offsetof(struct lguest_data, field), ptr,	\
+		   sizeof(*(ptr)) +					\
+		   BUILD_BUG_ON_ZERO(sizeof(*(ptr)) !=			\
+				     sizeof_field(struct lguest_data, field)), \
+		   true)
 
-/* interrupts.c */
-void lg_irq_init(struct lguest *lg);
-void lg_irq_exit(struct lguest *lg);
-void lg_raise_irq(struct lguest *lg, unsigned int irq);
-void lg_set_clockevent(struct lguest *lg, u32 delta_ns);
-unsigned long lg_irqs_blocked(struct lguest *lg);
-void lg_maybe_deliver_irq(struct lguest *lg);
-u32 lg_guest_eflags(struct lguest *lg, bool clear_if);
+extern atomic_long_t lg_pinned_pages;
+unsigned long lg_mem_limit(void);
+struct lg_user *lg_get_user(kuid_t uid);
+void lg_put_user(struct lg_user *u);
+bool lg_charge(struct lguest *lg, unsigned long pages);
+void lg_uncharge(struct lguest *lg, unsigned long pages);
 
-/* hypercalls.c */
-void lg_do_hypercall(struct lguest *lg);
-void lg_do_async_hcalls(struct lguest *lg);
-
-/* segments.c */
+/* Mechanisms: segments.c */
 void lg_setup_guest_gdt(struct lguest *lg);
 bool lg_load_gdt_entry(struct lguest *lg, u32 index, u32 lo, u32 hi);
 bool lg_load_idt_entry(struct lguest *lg, u32 vector, u32 lo, u32 hi);
@@ -218,7 +258,7 @@ bool lg_fixup_regs(struct lguest *lg);
 bool lg_valid_stack_segment(struct lguest *lg, u32 sel, unsigned int rpl);
 u32 lg_segment_base(struct lguest *lg, u32 sel);
 
-/* page_tables.c */
+/* Mechanisms: page_tables.c */
 int lg_shadow_init(struct lguest *lg);
 void lg_shadow_free(struct lguest *lg);
 bool lg_shadow_map_switcher(struct lguest *lg, int cpu);
@@ -230,5 +270,36 @@ void lg_flush_tlb(struct lguest *lg, bool all);
 void lg_drop_guest_entry(struct lguest *lg, u32 gpgdir, u32 vaddr,
 			 unsigned int level);
 int lg_gva_to_gpa(struct lguest *lg, u32 vaddr, u32 *gpa);
+
+/* Mechanisms: traps.c */
+u32 lg_guest_eflags(struct lguest *lg, bool clear_if);
+bool lg_deliver_trap(struct lguest *lg, unsigned int vector, bool has_err);
+void lg_page_fault(struct lguest *lg);
+
+/* Mechanisms: interrupts.c */
+void lg_irq_init(struct lguest *lg);
+void lg_irq_exit(struct lguest *lg);
+void lg_raise_irq(struct lguest *lg, unsigned int irq);
+void lg_set_clockevent(struct lguest *lg, u32 delta_ns);
+unsigned long lg_irqs_blocked(struct lguest *lg);
+int lg_irq_due(struct lguest *lg);
+void lg_deliver_irq(struct lguest *lg, unsigned int irq);
+
+/* Mechanisms: hypercalls.c */
+void lg_do_hypercall(struct lguest *lg);
+void lg_do_async_hcalls(struct lguest *lg);
+
+/* The Switcher glue: x86/switcher.c */
+const char *lg_host_unsupported(void);
+int lg_switcher_init(void);
+void lg_switcher_exit(void);
+bool lg_run_guest_once(struct lguest *lg);
+
+/* The run loop: run.c */
+int lg_run(struct lguest *lg);
+
+/* The device: lguest_user.c */
+int lg_user_init(void);
+void lg_user_exit(void);
 
 #endif

@@ -24,122 +24,6 @@
 #include <asm/fpu/api.h>
 #include "lg.h"
 
-/*
- * What a user may make the host hold.  Whoever can open /dev/lguest (root
- * and group lguest) drives kernel allocations: each guest's structures and
- * shadow page tables, and the guest memory pinned while it runs.  Pinned
- * pages and shadow tables count against max_mem_mb per user (by default
- * three quarters of RAM: the host keeps the rest); open guests against
- * max_guests.  They are charged to the user who opened the file, for as
- * long as the file lives, whoever holds its descriptors by then.
- */
-static unsigned int lg_max_guests = 16;
-module_param_named(max_guests, lg_max_guests, uint, 0644);
-MODULE_PARM_DESC(max_guests, "guests one user may have open at once");
-static unsigned int lg_max_mem_mb;
-module_param_named(max_mem_mb, lg_max_mem_mb, uint, 0644);
-MODULE_PARM_DESC(max_mem_mb, "MiB of pinned guest memory and shadow page tables one user's guests may hold (0: 3/4 of RAM)");
-
-/* In pages. */
-unsigned long lg_mem_limit(void)
-{
-	unsigned int mb = READ_ONCE(lg_max_mem_mb);
-
-	if (mb)
-		return (unsigned long)mb << (20 - PAGE_SHIFT);
-	return totalram_pages() / 4 * 3;
-}
-
-/* What the host holds right now, for the tests and for the curious. */
-atomic_long_t lg_pinned_pages = ATOMIC_LONG_INIT(0);
-static atomic_t lg_nr_guests = ATOMIC_INIT(0);
-
-static int lg_get_pinned(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%ld\n", atomic_long_read(&lg_pinned_pages));
-}
-
-static int lg_get_guests(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%d\n", atomic_read(&lg_nr_guests));
-}
-
-static int lg_get_limit(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%lu\n", lg_mem_limit() >> (20 - PAGE_SHIFT));
-}
-
-static const struct kernel_param_ops lg_limit_ops = { .get = lg_get_limit };
-module_param_cb(mem_limit_mb, &lg_limit_ops, NULL, 0444);
-MODULE_PARM_DESC(mem_limit_mb, "the limit max_mem_mb sets, in MiB (read-only)");
-static const struct kernel_param_ops lg_pinned_ops = { .get = lg_get_pinned };
-static const struct kernel_param_ops lg_guests_ops = { .get = lg_get_guests };
-module_param_cb(pinned_pages, &lg_pinned_ops, NULL, 0444);
-MODULE_PARM_DESC(pinned_pages, "guest pages pinned by all guests (read-only)");
-module_param_cb(guests, &lg_guests_ops, NULL, 0444);
-MODULE_PARM_DESC(guests, "open guests (read-only)");
-
-static LIST_HEAD(lg_users);
-static DEFINE_MUTEX(lg_users_lock);
-
-/* Account n more pages to the guest's user, if the limit allows. */
-bool lg_charge(struct lguest *lg, unsigned long n)
-{
-	if (atomic_long_add_return(n, &lg->user->pages) > lg_mem_limit()) {
-		atomic_long_sub(n, &lg->user->pages);
-		return false;
-	}
-	return true;
-}
-
-void lg_uncharge(struct lguest *lg, unsigned long n)
-{
-	atomic_long_sub(n, &lg->user->pages);
-}
-
-static struct lg_user *lg_get_user(kuid_t uid)
-{
-	struct lg_user *u;
-
-	mutex_lock(&lg_users_lock);
-	list_for_each_entry(u, &lg_users, list)
-		if (uid_eq(u->uid, uid))
-			goto found;
-	u = kzalloc(sizeof(*u), GFP_KERNEL_ACCOUNT);
-	if (!u) {
-		u = ERR_PTR(-ENOMEM);
-		goto out;
-	}
-	u->uid = uid;
-	atomic_long_set(&u->pages, 0);
-	list_add(&u->list, &lg_users);
-found:
-	if (u->refs >= READ_ONCE(lg_max_guests)) {
-		/* A user record is kept only while it has guests. */
-		if (!u->refs) {
-			list_del(&u->list);
-			kfree(u);
-		}
-		u = ERR_PTR(-EMFILE);
-		goto out;
-	}
-	u->refs++;
-out:
-	mutex_unlock(&lg_users_lock);
-	return u;
-}
-
-static void lg_put_user(struct lg_user *u)
-{
-	mutex_lock(&lg_users_lock);
-	if (!--u->refs) {
-		WARN_ON(atomic_long_read(&u->pages));
-		list_del(&u->list);
-		kfree(u);
-	}
-	mutex_unlock(&lg_users_lock);
-}
-
 static int lg_initialize(struct lguest *lg, const char __user *in, size_t size)
 {
 	struct lguest_init init;
@@ -160,7 +44,7 @@ static int lg_initialize(struct lguest *lg, const char __user *in, size_t size)
 	    (init.flags & LGUEST_INIT_PAE && init.flags & LGUEST_INIT_NOPAE) ||
 	    !init.mem_size || !PAGE_ALIGNED(init.mem_base) ||
 	    !PAGE_ALIGNED(init.mem_size) ||
-	    init.mem_size > lg_switcher_base ||
+	    init.mem_size > lg_sw.base ||
 	    (u64)init.mem_base + init.mem_size > TASK_SIZE ||
 	    init.entry >= init.mem_size)
 		return -EINVAL;
@@ -182,7 +66,7 @@ static int lg_initialize(struct lguest *lg, const char __user *in, size_t size)
 	/* The boot protocol (lguest_abi.h, docs/ABI.md). */
 	memset(&lg->regs, 0, sizeof(lg->regs));
 	lg->regs.eax = LGUEST_BOOT_MAGIC;
-	lg->regs.ebx = lg_switcher_base;
+	lg->regs.ebx = lg_sw.base;
 	lg->regs.ecx = init.mem_size;
 	lg->regs.edx = LGUEST_ABI_VERSION;
 	lg->regs.esi = init.boot_esi;
@@ -253,61 +137,6 @@ static ssize_t lg_write(struct file *file, const char __user *in,
 		err = -EINVAL;
 	}
 	return err ? err : size;
-}
-
-/* Run the guest until the launcher has something to do. */
-static int lg_run(struct lguest *lg)
-{
-	bool entered;
-
-	while (!lg->exit_ready) {
-		if (signal_pending(current))
-			return -EINTR;
-		cond_resched();
-
-		/* A halted guest sleeps until an interrupt is due for it. */
-		if (lg->halted) {
-			/*
-			 * Which interrupts it blocks is in its memory: read
-			 * that while we may still fault, before sleeping.
-			 */
-			unsigned long blocked = lg_irqs_blocked(lg);
-
-			set_current_state(TASK_INTERRUPTIBLE);
-			if (!(READ_ONCE(lg->irqs_pending) & ~blocked)) {
-				schedule();
-				continue;
-			}
-			__set_current_state(TASK_RUNNING);
-			lg->halted = false;
-		}
-		lg_maybe_deliver_irq(lg);
-		if (lg->exit_ready || !lg_fixup_regs(lg))
-			break;
-
-		preempt_disable();
-		local_irq_disable();
-		/*
-		 * The guest's FPU state is this task's while read() runs
-		 * (lg_read swaps it in); after a context switch it must be
-		 * back in the registers before the guest sees them.  Only
-		 * now, with interrupts off: an interrupt's kernel_fpu_begin()
-		 * in between would leave its own state there.
-		 */
-		if (test_thread_flag(TIF_NEED_FPU_LOAD))
-			switch_fpu_return();
-		entered = lg_run_guest_once(lg);
-		local_irq_enable();
-		preempt_enable();
-		if (!entered) {
-			lg_kill(lg, "internal error: the Switcher's pages for CPU %d are not mapped",
-				raw_smp_processor_id());
-			break;
-		}
-
-		lg_handle_trap(lg);
-	}
-	return 0;
 }
 
 static ssize_t lg_read(struct file *file, char __user *out, size_t size,
@@ -383,7 +212,6 @@ static int lg_open(struct inode *inode, struct file *file)
 	lg->user = user;
 	mutex_init(&lg->lock);
 	file->private_data = lg;
-	atomic_inc(&lg_nr_guests);
 	return 0;
 }
 
@@ -411,7 +239,6 @@ static int lg_release(struct inode *inode, struct file *file)
 	lg_put_user(lg->user);
 	kfree(lg->exit);
 	kfree(lg);
-	atomic_dec(&lg_nr_guests);
 	return 0;
 }
 

@@ -89,7 +89,7 @@ static int lg_kslot(struct lguest *lg, u32 vaddr)
 
 	if (!lg->kernel_start || !lg->ktab ||
 	    (slot << LG_PT_SHIFT) < lg->kernel_start ||
-	    slot >= (lg_switcher_base >> LG_PT_SHIFT))
+	    slot >= (lg_sw.base >> LG_PT_SHIFT))
 		return -1;
 	return slot;
 }
@@ -266,7 +266,7 @@ static void lg_flush_below(struct lguest *lg, struct lg_pgdir *pd, u32 limit)
 
 static void lg_flush_pgdir(struct lguest *lg, struct lg_pgdir *pd)
 {
-	lg_flush_below(lg, pd, lg_switcher_base);
+	lg_flush_below(lg, pd, lg_sw.base);
 }
 
 static void lg_free_pgdir(struct lguest *lg, struct lg_pgdir *pd)
@@ -335,9 +335,9 @@ static int lg_new_pgdir(struct lguest *lg, struct lg_pgdir *pd, u32 gpgdir)
 #endif
 	pd->gpgdir = gpgdir;
 	pd->mapped_cpu = -1;
-	for (i = 0; i < lg_switcher_text_pages; i++)
-		if (lg_map_kernel_page(lg, pd, lg_switcher_text + i * PAGE_SIZE,
-				       lg_text_pages[i],
+	for (i = 0; i < lg_sw.text_pages; i++)
+		if (lg_map_kernel_page(lg, pd, lg_sw.text + i * PAGE_SIZE,
+				       lg_sw.text_page[i],
 				       _PAGE_PRESENT | _PAGE_ACCESSED, true))
 			goto nomem;
 	for_each_possible_cpu(cpu) {
@@ -423,10 +423,10 @@ bool lg_shadow_map_switcher(struct lguest *lg, int cpu)
 			*pte = 0;
 	}
 	va = (unsigned long)lg_cpu_pages(cpu);
-	if (lg_map_kernel_page(lg, pd, va, lg_percpu_pages[2 * cpu],
+	if (lg_map_kernel_page(lg, pd, va, lg_sw.percpu_page[2 * cpu],
 			       _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED |
 			       _PAGE_DIRTY | LG_NX, false) ||
-	    lg_map_kernel_page(lg, pd, va + PAGE_SIZE, lg_percpu_pages[2 * cpu + 1],
+	    lg_map_kernel_page(lg, pd, va + PAGE_SIZE, lg_sw.percpu_page[2 * cpu + 1],
 			       _PAGE_PRESENT | _PAGE_ACCESSED | LG_NX, false)) {
 		pd->mapped_cpu = -1;
 		return false;
@@ -630,7 +630,7 @@ void lg_new_pgtable(struct lguest *lg, u32 gpgdir, u32 flush_below)
 	}
 	lg->shadow.cur = pd - lg->shadow.dirs;
 	if (flush_below) {
-		flush_below = min(flush_below, lg_switcher_base);
+		flush_below = min(flush_below, lg_sw.base);
 		if (flush_below != lg->kernel_start) {
 			/* A new split: nothing we shared or kept holds. */
 			for (i = 0; i < LG_PGDIRS; i++)
@@ -666,7 +666,7 @@ void lg_flush_tlb(struct lguest *lg, bool all)
 static void lg_drop_range(struct lguest *lg, struct lg_pgdir *pd, u32 start,
 			  u32 len)
 {
-	u64 va, end = min_t(u64, (u64)start + len, lg_switcher_base);
+	u64 va, end = min_t(u64, (u64)start + len, lg_sw.base);
 
 	for (va = start; va < end; va += LG_PTE_ENTRIES << PAGE_SHIFT) {
 		lg_pte_t *spte = lg_pte(lg, pd, va, false);
@@ -712,7 +712,7 @@ void lg_drop_guest_entry(struct lguest *lg, u32 gpgdir, u32 vaddr,
 	struct lg_pgdir *pd;
 	unsigned int i;
 
-	if (vaddr >= lg_switcher_base) {
+	if (vaddr >= lg_sw.base) {
 		lg_kill(lg, "page table update for 0x%08x, which is the Switcher's",
 			vaddr);
 		return;
@@ -738,7 +738,7 @@ int lg_gva_to_gpa(struct lguest *lg, u32 vaddr, u32 *gpa)
 	u32 errcode = 2;
 	lg_pte_t pte;
 
-	if (vaddr >= lg_switcher_base)
+	if (vaddr >= lg_sw.base)
 		return -1;
 	if (lg_cur(lg)->gpgdir == LG_IDENTITY) {
 		*gpa = vaddr;

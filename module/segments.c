@@ -51,8 +51,7 @@ static u64 lg_desc_of(struct lguest *lg, u32 sel)
 {
 	unsigned int i = (sel & 0xffff) >> 3;
 
-	if (sel & 4 || i == 0 || i >= LGUEST_GDT_ENTRIES || i == SW_GDT_CS ||
-	    i == SW_GDT_DS || i == SW_GDT_TSS)
+	if (sel & 4 || i == 0 || i >= LGUEST_GDT_ENTRIES || lg_host_gdt_slot(i))
 		return 0;
 	if (!(d_hi(lg->gdt[i]) & D_P))
 		return 0;
@@ -67,7 +66,7 @@ u32 lg_segment_base(struct lguest *lg, u32 sel)
 /* Ring-1 code and data from 0 up to the Switcher: the boot segments. */
 void lg_setup_guest_gdt(struct lguest *lg)
 {
-	u32 pages = (lg_switcher_base >> PAGE_SHIFT) - 1;
+	u32 pages = (lg_sw.base >> PAGE_SHIFT) - 1;
 
 	memset(lg->gdt, 0, sizeof(lg->gdt));
 	lg->gdt[LGUEST_BOOT_CS >> 3] = lg_desc(0, pages, 0xc0bb);
@@ -79,8 +78,7 @@ bool lg_load_gdt_entry(struct lguest *lg, u32 i, u32 lo, u32 hi)
 	u64 d = ((u64)hi << 32) | lo;
 	u64 end;
 
-	if (i >= LGUEST_GDT_ENTRIES || i == 0 || i == SW_GDT_CS ||
-	    i == SW_GDT_DS || i == SW_GDT_TSS) {
+	if (i >= LGUEST_GDT_ENTRIES || i == 0 || lg_host_gdt_slot(i)) {
 		lg_kill(lg, "GDT entry %u is not the guest's to load", i);
 		return false;
 	}
@@ -104,9 +102,9 @@ bool lg_load_gdt_entry(struct lguest *lg, u32 i, u32 lo, u32 hi)
 		return false;
 	}
 	end = (u64)d_base(d) + d_limit(d);
-	if (end >= lg_switcher_base) {
+	if (end >= lg_sw.base) {
 		lg_kill(lg, "GDT entry %u (0x%08x-0x%08llx) covers the Switcher at 0x%08lx",
-			i, d_base(d), end, lg_switcher_base);
+			i, d_base(d), end, lg_sw.base);
 		return false;
 	}
 	/* Our copy of the GDT is read-only to the CPU while the guest runs. */
@@ -146,7 +144,7 @@ bool lg_load_idt_entry(struct lguest *lg, u32 vector, u32 lo, u32 hi)
 			vector, sel);
 		return false;
 	}
-	if (offset >= lg_switcher_base) {
+	if (offset >= lg_sw.base) {
 		lg_kill(lg, "IDT entry %u: handler 0x%08x lies in the Switcher's pages",
 			vector, offset);
 		return false;

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What happens when the guest stops: the Switcher brings back a trap
- * number and we decide.  A hypercall is done; a page fault on guest RAM we
- * have not mapped yet is mapped; everything else was the guest's own doing
- * and goes to its handler, pushed onto its stack the way the CPU would.  A
- * guest that cannot take its trap (no handler, no usable stack) or that
- * reaches for the Switcher is killed, with a reason for the launcher.
+ * Traps the guest takes itself: when the run loop (run.c) finds that a
+ * trap was the guest's own doing, it goes to the guest's handler, pushed
+ * onto its stack the way the CPU would.  A page fault on guest RAM we have
+ * not mapped yet is ours, not the guest's.  A guest that cannot take its
+ * trap (no handler, no usable stack) or that reaches for the Switcher is
+ * killed, with a reason for the launcher.
  */
 #define pr_fmt(fmt) "lguest: " fmt
 #include <linux/kernel.h>
@@ -13,35 +13,22 @@
 #include <asm/processor-flags.h>
 #include "lg.h"
 
-void lg_kill(struct lguest *lg, const char *fmt, ...)
+/*
+ * The eflags the guest sees: the real ones with its virtual interrupt
+ * flag in place of the real one (always on).  Delivering through an
+ * interrupt gate turns its flag off.
+ */
+u32 lg_guest_eflags(struct lguest *lg, bool clear_if)
 {
-	va_list ap;
-	int len;
+	u32 flags = lg->regs.eflags & ~X86_EFLAGS_IF, enabled = 0;
 
-	if (lg->dead)
-		return;
-	va_start(ap, fmt);
-	len = vscnprintf(lg->exit->data, LGUEST_REASON_MAX, fmt, ap);
-	va_end(ap);
-	lg->exit->reason = LGUEST_EXIT_KILLED;
-	lg->exit->len = len;
-	lg->dead = true;
-	lg->exit_ready = true;
-}
+	u32 off = 0;
 
-/* Guest-physical memory is the launcher's, at mem_base. */
-bool lg_read_guest(struct lguest *lg, u32 gpa, void *buf, size_t len)
-{
-	if (len > lg->mem_size || gpa > lg->mem_size - len)
-		return false;
-	return !copy_from_user(buf, (void __user *)(lg->mem_base + gpa), len);
-}
-
-bool lg_write_guest(struct lguest *lg, u32 gpa, const void *buf, size_t len)
-{
-	if (len > lg->mem_size || gpa > lg->mem_size - len)
-		return false;
-	return !copy_to_user((void __user *)(lg->mem_base + gpa), buf, len);
+	if (lg_data_read(lg, irq_enabled, &enabled))
+		flags |= enabled & X86_EFLAGS_IF;
+	if (clear_if)
+		lg_data_write(lg, irq_enabled, &off);
+	return flags;
 }
 
 static const char * const lg_trap_names[32] = {
@@ -119,22 +106,15 @@ bool lg_deliver_trap(struct lguest *lg, unsigned int vector, bool has_err)
 	return true;
 }
 
-static bool lg_has_errcode(unsigned int vector)
-{
-	switch (vector) {
-	case 8: case 10: case 11: case 12: case 13: case 14:
-	case 17: case 21: case 29: case 30:
-		return true;
-	default:
-		return false;
-	}
-}
-
-static void lg_page_fault(struct lguest *lg)
+/*
+ * A page fault: ours to fix if the guest's own tables allow the access and
+ * we just had not copied the entry yet; the guest's otherwise.
+ */
+void lg_page_fault(struct lguest *lg)
 {
 	u32 addr = lg->cr2, err = lg->regs.errcode;
 
-	if (addr >= lg_switcher_base) {
+	if (addr >= lg_sw.base) {
 		lg_kill(lg, "touched the Switcher's pages at 0x%08x (%s) from eip 0x%08x",
 			addr, (err & 2) ? "write" : (err & 16) ? "execute" : "read",
 			lg->regs.eip);
@@ -148,59 +128,9 @@ static void lg_page_fault(struct lguest *lg)
 	lg->nr_guest_pf++;
 	lg->regs.errcode = err;
 	/* The guest cannot read %cr2 in ring 1; it finds it in lguest_data. */
-	if (lg->lguest_data &&
-	    !lg_write_guest(lg, lg->lguest_data + offsetof(struct lguest_data, cr2),
-			    &addr, sizeof(addr))) {
+	if (lg->lguest_data && !lg_data_write(lg, cr2, &addr)) {
 		lg_kill(lg, "lguest_data is no longer in guest memory");
 		return;
 	}
 	lg_deliver_trap(lg, 14, true);
-}
-
-void lg_handle_trap(struct lguest *lg)
-{
-	struct lguest_regs *r = &lg->regs;
-	u32 trap = r->trapnum;
-
-	lg->nr_exits++;
-	if (trap == LG_TRAP_HOST) {
-		lg->nr_host_irq++;
-		return;
-	}
-	if (trap == LG_TRAP_VM86) {
-		lg_kill(lg, "entered virtual-8086 mode (an iret with eflags.VM outside ring 0, which only an emulator allows)");
-		return;
-	}
-	if (trap >= LG_TRAP_SWITCHER_FAULT) {
-		lg_kill(lg, "internal error: trap %u inside the Switcher",
-			trap - LG_TRAP_SWITCHER_FAULT);
-		return;
-	}
-	/* Ring-1 code in the Switcher's pages is the guest jumping there. */
-	if (r->eip >= lg_switcher_base) {
-		lg_kill(lg, "jumped into the Switcher's pages (eip 0x%08x, trap %u)",
-			r->eip, trap);
-		return;
-	}
-	/* Queued calls first: they may change what the guest sees. */
-	lg_do_async_hcalls(lg);
-	if (lg->exit_ready)
-		return;
-	switch (trap) {
-	case LGUEST_TRAP_ENTRY:
-		lg_do_hypercall(lg);
-		return;
-	case 14:
-		lg_page_fault(lg);
-		return;
-	default:
-		if (trap == 13) {
-			lg->nr_gp++;
-			pr_debug("guest #GP at eip 0x%08x (error code 0x%x)\n",
-				 lg->regs.eip, lg->regs.errcode);
-		} else {
-			lg->nr_trap_other++;
-		}
-		lg_deliver_trap(lg, trap, lg_has_errcode(trap));
-	}
 }

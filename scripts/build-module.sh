@@ -21,9 +21,9 @@ dst=$BUILD/$flavour
 mkdir -p "$dst"
 exec 8>"$dst/.lock"
 flock 8
-rm -rf "$dst/module" "$dst/include" "$dst/switcher"
+rm -rf "$dst/module" "$dst/include" "$dst/switcher" "$dst/VERSION"
 mkdir -p "$dst"
-cp -a "$TOP/module" "$TOP/include" "$TOP/switcher" "$dst/"
+cp -a "$TOP/module" "$TOP/include" "$TOP/switcher" "$TOP/VERSION" "$dst/"
 log=$dst/module-build.log
 if ! make -C "$kdir" M="$dst/module" modules >"$log" 2>&1; then
 	cat "$log" >&2

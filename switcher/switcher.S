@@ -294,26 +294,20 @@ write_protect_on:
  * for some exceptions only; the others get a zero so the frame is always
  * the same shape.
  */
-.altmacro
-.macro trap_stub vector
-	.balign	SW_STUB_SIZE
-	.if \vector == 2
-	jmp	nmi_stub
-	.else
-	.if (\vector == 8) || ((\vector >= 10) && (\vector <= 14)) || (\vector == 17) || (\vector == 21) || (\vector == 29) || (\vector == 30)
-	.else
-	pushl	$0
-	.endif
-	pushl	$\vector
-	jmp	guest_exit
-	.endif
-.endm
-
 	.balign	SW_STUB_SIZE
 trap_stubs:
 	.set	vec, 0
 	.rept	256
-	trap_stub %vec
+	.balign	SW_STUB_SIZE
+	.if vec == 2
+	jmp	nmi_stub
+	.else
+	.if (vec >= 32) || (((SW_ERRCODE_VECTORS >> (vec & 31)) & 1) == 0)
+	pushl	$0
+	.endif
+	pushl	$vec
+	jmp	guest_exit
+	.endif
 	.set	vec, vec + 1
 	.endr
 

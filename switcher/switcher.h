@@ -78,4 +78,11 @@
 #define SW_HDR_SIZE		16	/* bytes of code */
 #define SW_STUB_SIZE		16
 
+/*
+ * The exceptions for which the CPU pushes an error code (bit n: vector n):
+ * 8, 10-14, 17, 21, 29 and 30.  The trap stubs push a zero for the rest;
+ * the host pushes the code again when it passes the trap to the guest.
+ */
+#define SW_ERRCODE_VECTORS	0x60227d00
+
 #endif

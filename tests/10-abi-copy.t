@@ -1,13 +1,13 @@
 #!/bin/sh
 # The guest series must carry include/lguest_abi.h byte for byte.
 . "$(dirname "$0")/lib/rig.sh"
+. "$RIG_TOP/tests/lib/tap.sh"
 GP=$RIG_TOP/guest-patches
-echo "1..2"
 p=$(grep -l '^+++ b/arch/x86/include/uapi/asm/lguest_abi.h' "$GP"/*.patch)
 if [ -n "$p" ] && grep -qxF "$(basename "$p")" "$GP/series"; then
-	echo "ok 1 - a patch in the series adds asm/lguest_abi.h ($(basename "$p"))"
+	ok "a patch in the series adds asm/lguest_abi.h ($(basename "$p"))"
 else
-	echo "not ok 1 - a patch in the series adds asm/lguest_abi.h"
+	nok "a patch in the series adds asm/lguest_abi.h"
 fi
 tmp=$(mktemp)
 awk '/^\+\+\+ b\/arch\/x86\/include\/uapi\/asm\/lguest_abi.h/ {on=1; next}
@@ -15,10 +15,10 @@ awk '/^\+\+\+ b\/arch\/x86\/include\/uapi\/asm\/lguest_abi.h/ {on=1; next}
      on && /^\+/ {print substr($0, 2); next}
      on {exit}' "$p" >"$tmp"
 if cmp -s "$tmp" "$RIG_TOP/include/lguest_abi.h"; then
-	echo "ok 2 - guest copy of lguest_abi.h is identical to include/lguest_abi.h"
+	ok "guest copy of lguest_abi.h is identical to include/lguest_abi.h"
 else
-	echo "not ok 2 - guest copy of lguest_abi.h is identical to include/lguest_abi.h"
-	diff "$RIG_TOP/include/lguest_abi.h" "$tmp" | sed 's/^/#   /'
-	echo "#   run scripts/sync-abi-patch.sh"
+	nok "guest copy of lguest_abi.h is identical to include/lguest_abi.h"
+	{ diff "$RIG_TOP/include/lguest_abi.h" "$tmp"; echo "run scripts/sync-abi-patch.sh"; } | diag
 fi
 rm -f "$tmp"
+done_testing

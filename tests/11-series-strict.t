@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib/rig.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-echo "1..4"
+. "$RIG_TOP/tests/lib/tap.sh"
 
 mk_tree() {
 	rm -rf "$tmp/tree"
@@ -38,32 +38,33 @@ mk_series exact
 mk_tree
 if "$RIG_TOP/scripts/apply-series.sh" "$tmp/tree" "$tmp/exact" 2>"$tmp/err" &&
 	grep -qx twenty "$tmp/tree/file"; then
-	echo "ok 1 - an exact series applies"
+	ok "an exact series applies"
 else
-	echo "not ok 1 - an exact series applies"; sed 's/^/#   /' "$tmp/err"
+	nok "an exact series applies"; diag <"$tmp/err"
 fi
 
 mk_tree
 { echo 0; seq 1 40; } >"$tmp/tree/file"	# everything moves down a line
 if "$RIG_TOP/scripts/apply-series.sh" "$tmp/tree" "$tmp/exact" 2>"$tmp/err"; then
-	echo "not ok 2 - a patch landing at an offset is refused"
+	nok "a patch landing at an offset is refused"
 else
-	grep -q "fuzz or offset" "$tmp/err" && echo "ok 2 - a patch landing at an offset is refused" ||
-		{ echo "not ok 2 - offset refused with a clear message"; sed 's/^/#   /' "$tmp/err"; }
+	grep -q "fuzz or offset" "$tmp/err" && ok "a patch landing at an offset is refused" ||
+		{ nok "offset refused with a clear message"; diag <"$tmp/err"; }
 fi
 
 mk_tree
 sed -i 's/^17$/seventeen/' "$tmp/tree/file"	# outer context changed: fuzz
 if "$RIG_TOP/scripts/apply-series.sh" "$tmp/tree" "$tmp/exact" 2>"$tmp/err"; then
-	echo "not ok 3 - a patch needing fuzz is refused"
+	nok "a patch needing fuzz is refused"
 else
-	echo "ok 3 - a patch needing fuzz is refused"
+	ok "a patch needing fuzz is refused"
 fi
 
 mk_tree
 sed -i 's/^20$/XX/' "$tmp/tree/file"
 if "$RIG_TOP/scripts/apply-series.sh" "$tmp/tree" "$tmp/exact" 2>"$tmp/err"; then
-	echo "not ok 4 - a patch that does not apply is refused"
+	nok "a patch that does not apply is refused"
 else
-	echo "ok 4 - a patch that does not apply is refused"
+	ok "a patch that does not apply is refused"
 fi
+done_testing

@@ -6,8 +6,7 @@
 # could turn the option on.
 . "$(dirname "$0")/lib/rig.sh"
 
-n=0
-t() { n=$((n + 1)); echo "$1 $n - $2"; }
+. "$RIG_TOP/tests/lib/tap.sh"
 ver=${DEB_KERNEL_VERSION%-*}
 
 for gv in "" pae; do
@@ -30,27 +29,27 @@ chmod +x "$dir/root/init"
 rig_initramfs "$dir/root" "$dir/initrd.gz"
 
 file "$guest/vmlinux" | grep -q "ELF 32-bit LSB executable, Intel 80386" &&
-	t ok "$name: vmlinux is an ELF32 i386 executable" || t "not ok" "$name: vmlinux is an ELF32 i386 executable ($(file -b "$guest/vmlinux"))"
+	ok "$name: vmlinux is an ELF32 i386 executable" || nok "$name: vmlinux is an ELF32 i386 executable ($(file -b "$guest/vmlinux"))"
 grep -qx "CONFIG_X86_32=y" "$guest/config" && grep -qx "CONFIG_LGUEST_GUEST=y" "$guest/config" &&
-	t ok "$name: configured for i386 with CONFIG_LGUEST_GUEST=y" || t "not ok" "$name: configured for i386 with CONFIG_LGUEST_GUEST=y"
+	ok "$name: configured for i386 with CONFIG_LGUEST_GUEST=y" || nok "$name: configured for i386 with CONFIG_LGUEST_GUEST=y"
 if [ "$gv" = pae ]; then
-	grep -qx "CONFIG_X86_PAE=y" "$guest/config" && t ok "$name: PAE page tables" || t "not ok" "$name: PAE page tables"
+	grep -qx "CONFIG_X86_PAE=y" "$guest/config" && ok "$name: PAE page tables" || nok "$name: PAE page tables"
 fi
 
 rig_boot "$guest/bzImage" "$dir/initrd.gz" max 60 "$dir/console.log" "$dir/results.log"
 rc=$?
-[ $rc = 0 ] && t ok "$name: qemu exited by itself" || { t "not ok" "$name: qemu exited by itself (rc $rc)"; rig_tail "$dir/console.log"; }
+[ $rc = 0 ] && ok "$name: qemu exited by itself" || { nok "$name: qemu exited by itself (rc $rc)"; rig_tail "$dir/console.log"; }
 if grep -q "GUEST-MARKER: Linux version $ver" "$dir/console.log"; then
-	t ok "$name: kernel $ver with LGUEST_GUEST=y booted natively to the initramfs marker"
+	ok "$name: kernel $ver with LGUEST_GUEST=y booted natively to the initramfs marker"
 else
-	t "not ok" "$name: kernel $ver with LGUEST_GUEST=y booted natively to the initramfs marker"
+	nok "$name: kernel $ver with LGUEST_GUEST=y booted natively to the initramfs marker"
 	rig_tail "$dir/console.log"
 fi
 if bad=$(rig_host_log_bad "$dir/console.log"); then
-	t "not ok" "$name: no Oops/BUG/WARNING in its native log"
+	nok "$name: no Oops/BUG/WARNING in its native log"
 	printf '%s\n' "$bad" | head | sed 's/^/#   /'
 else
-	t ok "$name: no Oops/BUG/WARNING in its native log"
+	ok "$name: no Oops/BUG/WARNING in its native log"
 fi
 done
-echo "1..$n"
+done_testing

@@ -4,9 +4,7 @@
 # it must: files, maintainer scripts/scriptlets, dependencies.
 . "$(dirname "$0")/lib/rig.sh"
 cd "$RIG_TOP" || exit 1
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-nok() { n=$((n + 1)); echo "not ok $n - $*"; }
+. "$RIG_TOP/tests/lib/tap.sh"
 # check DESC TEXT PATTERN...: every grep -E PATTERN is found in TEXT.
 check() {
 	desc=$1 text=$2
@@ -47,9 +45,13 @@ lacks "lintian --pedantic: no errors or warnings" "$(cat "$P/deb/lintian.log")" 
 check "rpmlint: 0 errors, 0 warnings" "$(cat "$P/rpm/rpmlint.log")" '0 errors, 0 warnings'
 
 # Versions agree everywhere a user can see one.
-check "dkms.conf, debian/changelog and the spec carry VERSION ($V)" \
-	"$(grep PACKAGE_VERSION dkms.conf; head -1 debian/changelog; grep '^Version:' rpm/lguest.spec)" \
-	"PACKAGE_VERSION=\"$V\"" "^lguest \($V\)" "^Version: +$V\$"
+# The module, the launcher and dkms.conf take it from VERSION when built;
+# the package histories must have an entry for it.
+check "debian/changelog and the spec's history are at VERSION ($V)" \
+	"$(head -1 debian/changelog; grep '^Version:' rpm/lguest.spec)" \
+	"^lguest \($V\)" "^Version: +$V\$"
+lacks "no version is written into the sources" \
+	"$(grep -n 'VERSION.*"[0-9][0-9]*\.[0-9][0-9]*"' module/*.[ch] module/x86/*.c launcher/*.[ch] dkms.conf)" '.'
 
 deb=$P/deb
 d=$deb/lguest-dkms_${V}_all.deb
@@ -58,8 +60,8 @@ check "lguest-dkms: arch all, depends on dkms with BUILD_EXCLUSIVE support" "$(d
 check "lguest-dkms: module, ABI header, Switcher and dkms.conf under /usr/src/lguest-$V" "$(dpkg-deb -c "$d")" \
 	"usr/src/lguest-$V/dkms.conf" "usr/src/lguest-$V/module/Kbuild" "usr/src/lguest-$V/module/core.c" \
 	"usr/src/lguest-$V/include/lguest_abi.h" "usr/src/lguest-$V/switcher/switcher.S"
-check "lguest-dkms: dkms.conf is 32-bit x86 only, AUTOINSTALL" "$(dpkg-deb --fsys-tarfile "$d" | tar -xO ./usr/src/lguest-$V/dkms.conf)" \
-	'^BUILD_EXCLUSIVE_CONFIG="CONFIG_X86_32"' '^AUTOINSTALL="yes"' '^BUILT_MODULE_NAME\[0\]="lg"'
+check "lguest-dkms: dkms.conf is 32-bit x86 only, AUTOINSTALL, version $V" "$(dpkg-deb --fsys-tarfile "$d" | tar -xO ./usr/src/lguest-$V/dkms.conf)" \
+	"^PACKAGE_VERSION=\"$V\"" '^BUILD_EXCLUSIVE_CONFIG="CONFIG_X86_32"' '^AUTOINSTALL="yes"' '^BUILT_MODULE_NAME\[0\]="lg"'
 check "lguest-dkms: postinst builds with DKMS, prerm removes" "$(dpkg-deb --ctrl-tarfile "$d" | tar -xO ./postinst ./prerm)" \
 	'^DKMS_NAME=lguest$' "^DKMS_VERSION=$V\$" '/usr/lib/dkms/common\.postinst' 'dkms remove -m \$DKMS_NAME -v \$DKMS_VERSION --all'
 d=$deb/lguest_${V}_i386.deb
@@ -98,4 +100,4 @@ check "lguest.rpm: requires lguest-dkms of its version, shadow-utils for %pre" "
 r=$rpm/i686/lguest-guest-$V-1.i686.rpm
 check "lguest-guest.rpm: both guest kernels and the initramfs" "$(rpm -qpl "$r")" \
 	'^/usr/lib/lguest/vmlinux$' '^/usr/lib/lguest/vmlinux-pae$' '^/usr/lib/lguest/initrd\.gz$'
-echo "1..$n"
+done_testing

@@ -33,6 +33,7 @@ install_debs() {
 boot() {
 	krel=$1 label=$2
 	install -D -m 0755 "$RIG_TOP/tests/packaging/pkgtest.sh" "$root/usr/local/sbin/lguest-pkgtest"
+	install -D -m 0644 "$RIG_TOP/tests/lib/tap.sh" "$root/usr/local/sbin/tap.sh"
 	install -D -m 0644 "$RIG_TOP/tests/packaging/lguest-pkgtest.service" \
 		"$root/etc/systemd/system/lguest-pkgtest.service"
 	mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
@@ -59,9 +60,8 @@ boot() {
 		nok "$label: the system booted $krel"
 	while IFS= read -r line; do
 		case $line in
-		"ok "*) ok "$label: ${line#ok [0-9]* - }" ;;
-		"not ok "*) nok "$label: ${line#not ok [0-9]* - }" ;;
 		"#"*) echo "#   $line" ;;
+		*) tap_line "$(printf '%s' "$line" | sed 's/ - / - '"$label"': /')" ;;
 		esac
 	done <"$res"
 	if grep -q '^PKGTEST DONE' "$res" && [ $qrc = 0 ]; then
@@ -151,4 +151,4 @@ else
 fi
 step "second apt purge" purge-2.log apt-get purge -y lguest lguest-dkms lguest-guest
 gone "after the second purge"
-echo "1..$n"
+done_testing

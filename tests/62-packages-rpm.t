@@ -67,4 +67,4 @@ rstep "rpm -e lguest lguest-guest lguest-dkms" rpm.log -e lguest lguest-guest lg
 is "%preun: lg.ko is removed" sh -c "! ls '$root'/lib/modules/*/updates/dkms/lg.ko 2>/dev/null"
 is "%preun: DKMS forgot lguest" sh -c "[ -z \"\$(linux32 chroot '$root' dkms status -m lguest 2>/dev/null)\" ]"
 is "the sources and the default guest are gone" test ! -e "$root/usr/src/lguest-$V" -a ! -e "$root/usr/lib/lguest"
-echo "1..$n"
+done_testing

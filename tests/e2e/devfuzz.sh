@@ -6,12 +6,10 @@
 # Then: the host still runs guests, lg unloads once every fd is closed, and
 # the kernel said nothing bad.  TAP lines (unnumbered) to $RES.
 RES=${RES:-/dev/stdout}
+. "${0%/*}/tap.sh"
 FUZZ_UID=1000
 FUZZ_GID=1001	# group "lguest", a supplementary group of the user only
 
-ok() { echo "ok - $*" >"$RES"; }
-nok() { echo "not ok - $*" >"$RES"; }
-diag() { sed 's/^/#   /' | head -"${1:-30}" >"$RES"; }
 arg() { sed -n "s/.*devfuzz\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 
 SECS=$(arg seconds)

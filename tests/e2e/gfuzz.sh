@@ -14,13 +14,11 @@
 # gfuzz.trace=1 to see every step).  The host's own log is checked
 # after all runs here, and for the whole boot by the rig (e2e.sh).
 RES=${RES:-/dev/stdout}
+. "${0%/*}/tap.sh"
 L=/lguest
 G=/guests/hostile-gfuzz
 MEM=64m
 
-ok() { echo "ok - $*" >"$RES"; }
-nok() { echo "not ok - $*" >"$RES"; }
-diag() { sed 's/^/#   /' | head -${1:-20} >"$RES"; }
 arg() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 
 SECS=$(arg gfuzz.seconds)

@@ -2,14 +2,12 @@
 # Runs inside the stock i386 host: the tiny test guests (tests/guests/) run
 # under lg.ko through the real launcher.  TAP lines (unnumbered) to $RES.
 RES=${RES:-/dev/stdout}
+. "${0%/*}/tap.sh"
 L=/lguest
 G=/guests
 MEM=64m
 LOPTS=
 
-ok() { echo "ok - $*" >"$RES"; }
-nok() { echo "not ok - $*" >"$RES"; }
-diag() { sed 's/^/#   /' | head -${1:-20} >"$RES"; }
 
 # guest NAME RC PATTERN [DESC]: run a guest; it exits RC, prints PATTERN
 # and nothing that says "not ok".

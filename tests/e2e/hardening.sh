@@ -5,6 +5,7 @@
 # leaves nothing behind: no guest, no pinned page, a module that unloads.
 # TAP lines (unnumbered) go to $RES.
 RES=${RES:-/dev/stdout}
+. "${0%/*}/tap.sh"
 L=/lguest
 G=/guests
 P=/sys/module/lg/parameters
@@ -12,9 +13,6 @@ P=/sys/module/lg/parameters
 KILLS=$(sed -n 's/.*hardening\.kills=\([0-9]*\).*/\1/p' /proc/cmdline)
 KILLS=${KILLS:-200}
 
-ok() { echo "ok - $*" >"$RES"; }
-nok() { echo "not ok - $*" >"$RES"; }
-diag() { sed 's/^/#   /' | head -"${1:-20}" >"$RES"; }
 check() { if [ "$2" = "$3" ]; then ok "$1"; else nok "$1 (got '$2', want '$3')"; fi; }
 
 # expect DESC RC PATTERN CMD...: CMD exits RC and its output has PATTERN.

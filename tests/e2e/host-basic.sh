@@ -3,12 +3,10 @@
 # /dev/lguest looks right and refuses malformed requests, and the launcher's
 # error paths say what they should.  TAP lines (unnumbered) go to $RES.
 RES=${RES:-/dev/stdout}
+. "${0%/*}/tap.sh"
 L=/lguest
 V=/guest/vmlinux
 
-ok() { echo "ok - $*" >"$RES"; }
-nok() { echo "not ok - $*" >"$RES"; }
-diag() { sed 's/^/#   /' >"$RES"; }
 
 # expect DESC RC PATTERN CMD...: CMD exits RC and its output has PATTERN.
 expect() {

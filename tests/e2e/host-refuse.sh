@@ -2,8 +2,7 @@
 # Runs inside a kernel lguest cannot serve (the stock amd64 one): lg.ko
 # must refuse to load, say why in dmesg, and leave no /dev/lguest behind.
 RES=${RES:-/dev/stdout}
-ok() { echo "ok - $*" >"$RES"; }
-nok() { echo "not ok - $*" >"$RES"; }
+. "${0%/*}/tap.sh"
 
 out=$(insmod /lg.ko 2>&1)
 rc=$?

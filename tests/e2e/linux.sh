@@ -4,15 +4,13 @@
 # and runs its self-test; then the ways a guest ends (panic, reboot) and
 # its console input.  TAP lines (unnumbered) to $RES.
 RES=${RES:-/dev/stdout}
+. "${0%/*}/tap.sh"
 L=/lguest
 K=/guest/vmlinux
 I=/guest/initrd.gz
 MEM=256m
 
-ok() { echo "ok - $*" >"$RES"; }
-nok() { echo "not ok - $*" >"$RES"; }
-check() { if eval "$1"; then ok "$2"; else nok "$2"; diag <"$3"; fi; }
-diag() { tail -${1:-25} | sed 's/^/#   /' >"$RES"; }
+check() { if eval "$1"; then ok "$2"; else nok "$2"; tail -25 "$3" | diag; fi; }
 # The guest kernel's own complaints (its log is on our console).
 guest_bad() { grep -aE '(Oops|BUG:|WARNING:|general protection|Call Trace|unchecked MSR|segfault)' "$1"; }
 

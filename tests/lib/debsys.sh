@@ -7,18 +7,7 @@
 . "$(dirname "$0")/lib/rig.sh"
 . "$RIG_TOP/scripts/lib.sh"
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-nok() { n=$((n + 1)); echo "not ok $n - $*"; }
-bail() { echo "Bail out! $*"; exit 1; }
-diag() { sed 's/^/#   /'; }
-
-# is DESC TEST...: one TAP line for a shell test on the host.
-is() {
-	desc=$1
-	shift
-	if "$@"; then ok "$desc"; else nok "$desc"; fi
-}
+. "$RIG_TOP/tests/lib/tap.sh"
 
 debsys_start() {
 	[ "$(id -u)" = 0 ] || bail "this test needs root (debootstrap, chroot, mounts): run 'make test' as root"

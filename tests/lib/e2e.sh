@@ -7,6 +7,7 @@
 # to read from /proc/cmdline (e.g. devfuzz.seconds=600).
 # shellcheck shell=sh
 . "${RIG_TOP:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib/rig.sh"
+. "$RIG_TOP/tests/lib/tap.sh"
 
 e2e_run() {
 	flavour=$1 test=$2 tmo=${3:-180}
@@ -40,7 +41,7 @@ e2e_run() {
 	mkdir -p "$root/tests" "$root/guest"
 	cp "$RIG_TOP/tests/e2e/host-init.sh" "$root/init"
 	# All of them: a test may run others in the same boot (hardening.sh).
-	cp "$RIG_TOP"/tests/e2e/*.sh "$root/tests/"
+	cp "$RIG_TOP"/tests/e2e/*.sh "$RIG_TOP/tests/lib/tap.sh" "$root/tests/"
 	cp "$ko" "$RIG_BUILD/launcher/lguest" "$RIG_BUILD/tools/runas" "$RIG_BUILD/tools/devpoke" \
 		"$RIG_BUILD/tools/devfuzz" "$root/"
 	cp "$guest/vmlinux" "$root/guest/vmlinux"
@@ -58,12 +59,9 @@ e2e_run() {
 	cp /bin/true "$root/tests/elf64"
 	rig_initramfs "$root" "$dir/initrd.gz"
 
-	n=0
-	t() { n=$((n + 1)); echo "$1 $n - $2"; }
-
 	got=$(modinfo -F vermagic "$ko")
-	[ "${got%% *}" = "$krel" ] && t ok "lg.ko vermagic is for $krel ($got)" ||
-		t "not ok" "lg.ko vermagic '$got' is for '$krel'"
+	[ "${got%% *}" = "$krel" ] && ok "lg.ko vermagic is for $krel ($got)" ||
+		nok "lg.ko vermagic '$got' is for '$krel'"
 
 	start=$(date +%s)
 	rig_boot "$kernel" "$dir/initrd.gz" "$(rig_cpu "$flavour")" "$tmo" \
@@ -72,12 +70,12 @@ e2e_run() {
 	secs=$(($(date +%s) - start))
 	echo "# $flavour host booted with -cpu $(rig_cpu "$flavour"): qemu rc $rc after ${secs}s; logs in $dir"
 
-	[ $rc = 0 ] && t ok "qemu exited by itself (rc 0)" ||
-		{ t "not ok" "qemu exited by itself (rc $rc$([ $rc = 124 ] && echo ', timed out after '"$tmo"'s'))"; rig_tail "$dir/console.log"; cat "$dir/console.log.qemu" | sed 's/^/#   /'; }
+	[ $rc = 0 ] && ok "qemu exited by itself (rc 0)" ||
+		{ nok "qemu exited by itself (rc $rc$([ $rc = 124 ] && echo ', timed out after '"$tmo"'s'))"; rig_tail "$dir/console.log"; cat "$dir/console.log.qemu" | sed 's/^/#   /'; }
 	if grep -q "Linux version" "$dir/console.log" && grep -q "$krel" "$dir/console.log"; then
-		t ok "the $flavour host kernel $krel booted"
+		ok "the $flavour host kernel $krel booted"
 	else
-		t "not ok" "the $flavour host kernel $krel booted"
+		nok "the $flavour host kernel $krel booted"
 	fi
 
 	# The host must be the one we meant: SMEP and SMAP on both (-cpu max),
@@ -89,35 +87,30 @@ e2e_run() {
 	for f in $want; do
 		case " $flags " in *" $f "*) ;; *) missing="$missing $f" ;; esac
 	done
-	[ -z "$missing" ] && t ok "host CPU has: $want" ||
-		t "not ok" "host CPU has: $want (missing:$missing)"
+	[ -z "$missing" ] && ok "host CPU has: $want" ||
+		nok "host CPU has: $want (missing:$missing)"
 	if [ "$flavour" = 686-pae ] || [ "$flavour" = debug ]; then
 		grep -q "Kernel/User page tables isolation: enabled" "$dir/console.log" &&
-			t ok "host runs with page-table isolation" ||
-			t "not ok" "host runs with page-table isolation"
+			ok "host runs with page-table isolation" ||
+			nok "host runs with page-table isolation"
 	fi
 
 	# The test's own lines, renumbered.
 	while IFS= read -r line; do
-		line=$(printf '%s' "$line" | tr -d '\r')
-		case $line in
-		"ok - "*) t ok "${line#ok - }" ;;
-		"not ok - "*) t "not ok" "${line#not ok - }" ;;
-		"#"*) echo "$line" ;;
-		esac
+		tap_line "$(printf '%s' "$line" | tr -d '\r')"
 	done <"$dir/results.log"
 	if grep -q "^# rig done" "$dir/results.log"; then
-		t ok "$test ran to the end"
+		ok "$test ran to the end"
 	else
-		t "not ok" "$test ran to the end"
+		nok "$test ran to the end"
 		rig_tail "$dir/console.log"
 	fi
 	if bad=$(rig_host_log_bad "$dir/console.log"); then
-		t "not ok" "host log has no Oops/BUG/WARNING/general protection"
+		nok "host log has no Oops/BUG/WARNING/general protection"
 		printf '%s\n' "$bad" | head -20 | sed 's/^/#   /'
 		rig_tail "$dir/console.log"
 	else
-		t ok "host log has no Oops/BUG/WARNING/general protection"
+		ok "host log has no Oops/BUG/WARNING/general protection"
 	fi
-	echo "1..$n"
+	done_testing
 }

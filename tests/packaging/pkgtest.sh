@@ -5,10 +5,7 @@
 # TAP goes to ttyS1 (the host reads it); the console is ttyS0.  Then the
 # system powers off.
 exec >/dev/ttyS1 2>&1
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-nok() { n=$((n + 1)); echo "not ok $n - $*"; }
-diag() { sed 's/^/# /' "$@"; }
+. "${0%/*}/tap.sh"
 
 checks() {
 	krel=$(uname -r)
@@ -96,7 +93,7 @@ checks() {
 		ok "on a running system, lguest's postinst loads lg.ko and /dev/lguest is root:lguest 0660"
 	else
 		nok "on a running system, lguest's postinst loads lg.ko and /dev/lguest is root:lguest 0660"
-		diag $w/postinst.out
+		diag <$w/postinst.out
 		ls -l /dev/lguest 2>&1 | diag
 	fi
 
@@ -106,7 +103,7 @@ checks() {
 	else
 		ok "the host kernel log is clean"
 	fi
-	echo "PKGTEST DONE $n"
+	echo "PKGTEST DONE $tap_n"
 }
 
 # Whatever happens to the checks, the system powers off: the host waits.
