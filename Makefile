@@ -11,13 +11,16 @@
 #                FUZZ_SECONDS (FLAVOUR=686-pae|686|debug)
 #   make packages  build the .deb and .rpm packages from a clean copy
 #                of the tree (build/packages/)
+#   make tour    the guided tour of the code, in reading order, as one
+#                document (build/tour.md; scripts/tour.sh)
 #
 # Downloads and kernel builds are cached in $(LGUEST_CACHE)
 # (default ~/.cache/lguest); build products go to build/.
 
 SHELL := /bin/sh
 BUILD := $(CURDIR)/build
-FLAVOURS := 686 686-pae
+# The stock host flavours, from the one place the scripts read them.
+FLAVOURS := $(shell sed -n 's/^FLAVOURS="\(.*\)"$$/\1/p' scripts/lib.sh)
 VERSION := $(shell cat VERSION)
 export LGUEST_BUILD := $(BUILD)
 
@@ -45,11 +48,9 @@ launcher: $(DEPS)
 	@$(MAKE) -s -C launcher O=$(BUILD)/launcher SYSROOT=$$(scripts/fetch-i386.sh) \
 		VERSION=$(VERSION) GUESTDIR=$(GUESTDIR)
 
+# What the rig runs beside lguest (tests/tools/Makefile).
 tools: $(DEPS)
-	@mkdir -p $(BUILD)/tools
-	@for t in runas devpoke devfuzz speedloop fpuloop timeout; do \
-		gcc -m32 -static -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iinclude -Itests/guests/lib \
-			-o $(BUILD)/tools/$$t tests/tools/$$t.c || exit 1; done
+	@$(MAKE) -s -C tests/tools O=$(BUILD)/tools SYSROOT=$$(scripts/fetch-i386.sh)
 
 # The Linux guest kernel (guest-patches/) and its default initramfs.
 guest: $(DEPS)
@@ -118,6 +119,11 @@ install-launcher:
 	install -D -m 0755 $(BUILD)/launcher/lguest $(DESTDIR)$(PREFIX)/bin/lguest
 	install -D -m 0644 launcher/lguest.1 $(DESTDIR)$(PREFIX)/share/man/man1/lguest.1
 
+# The numbered "Tour N:" comments, in order: where a newcomer starts.
+tour:
+	@mkdir -p $(BUILD) && scripts/tour.sh >$(BUILD)/tour.md
+	@echo "the tour: $(BUILD)/tour.md ($$(grep -c '^## [0-9]' $(BUILD)/tour.md) stops)"
+
 install-guest:
 	install -D -m 0644 $$(scripts/build-guest.sh)/vmlinux $(DESTDIR)$(GUESTDIR)/vmlinux
 	install -D -m 0644 $$(scripts/build-guest.sh pae)/vmlinux $(DESTDIR)$(GUESTDIR)/vmlinux-pae
@@ -138,5 +144,5 @@ install-dkms:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps modules launcher tools guest guests test run bench fuzz-launcher fuzz-dev fuzz-guest packages \
+.PHONY: all deps modules launcher tools guest guests test run bench fuzz-launcher fuzz-dev fuzz-guest packages tour \
 	install-launcher install-guest install-dkms clean

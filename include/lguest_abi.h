@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
+ * Tour 110: The ABI the three parties share
+ *
  * The lguest ABI: what the host module (lg.ko), the launcher and the guest
  * kernel agree on.  This file is shared verbatim by all three; the guest
  * patch series carries an identical copy as
@@ -7,7 +9,18 @@
  * docs/ABI.md is the prose version.
  *
  * Any incompatible change bumps LGUEST_ABI_VERSION, which every side checks
- * before it trusts anything else in here.
+ * before it trusts anything else in here.  The versions so far:
+ *  1  /dev/lguest with LHREQ_INITIALIZE only (the rig's first module).
+ *  2  the Switcher runs a guest: LGUEST_INIT, SHUTDOWN, CONSOLE_WRITE,
+ *     LOAD_IDT_ENTRY, LOAD_GDT_ENTRY, SET_STACK and HALT on an identity map.
+ *  3  virtual interrupts: lguest_data.irq_enabled, SET_CLOCKEVENT, LHREQ_IRQ.
+ *  4  the guest's own page tables, shadowed: NEW_PGTABLE, FLUSH_TLB,
+ *     SET_PTE, SET_PMD, SET_PGD; PAE.
+ *  5  the async hypercall ring in lguest_data; FLUSH_ASYNC.
+ *  6  Linux: CONSOLE_READ, LGUEST_CONSOLE_IRQ, SEND_INTERRUPTS, shutdown
+ *     reasons, the kernel-half split of NEW_PGTABLE.
+ *  7  three hypercall arguments, not four: struct lguest_hcall lost arg4
+ *     (never read), so the ring's slots are 16 bytes.
  */
 #ifndef _LGUEST_ABI_H
 #define _LGUEST_ABI_H
@@ -16,14 +29,14 @@
 #include <linux/types.h>
 #endif
 
-#define LGUEST_ABI_VERSION	6
+#define LGUEST_ABI_VERSION	7
 
 /* The misc device the launcher drives, relative to /dev. */
 #define LGUEST_DEVICE_NAME	"lguest"
 
 /*
  * Hypercalls: "int $LGUEST_TRAP_ENTRY" from the guest kernel (ring 1) with
- * the call number in %eax and arguments in %ebx, %ecx, %edx, %esi.  The
+ * the call number in %eax and arguments in %ebx, %ecx and %edx.  The
  * result, if any, comes back in %eax; other registers are preserved.  An
  * unknown call, or one with a bad argument, kills the guest.
  */
@@ -112,7 +125,7 @@
 
 #ifndef __ASSEMBLY__
 struct lguest_hcall {
-	__u32 call, arg1, arg2, arg3, arg4;
+	__u32 call, arg1, arg2, arg3;
 };
 
 /*

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * Tour 20: The command line
+ *
  * The launcher's command line, in the spirit of the original lguest:
  *
  *   lguest [options] [<mem> [<vmlinux> [kernel args...]]]

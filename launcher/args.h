@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Command-line parsing for the lguest launcher: pure functions, unit-tested. */
+/*
+ * Tour 30: What the command line says
+ *
+ * Command-line parsing for the lguest launcher: pure functions, unit-tested.
+ */
 #ifndef LGUEST_ARGS_H
 #define LGUEST_ARGS_H
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * Tour 80: The boot_params page
+ *
  * The launcher as boot loader.  A Linux guest finds what a boot loader
  * would give it at %esi: a boot_params page (the x86 boot protocol's "zero
  * page") with the memory map, the command line and the initrd, and

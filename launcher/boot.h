@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Tour 70: Playing boot loader
+ *
  * Playing boot loader for the guest: loading the vmlinux segments, placing
  * the initrd and writing the boot_params page into guest memory.  Pure
  * functions (no exit(), no printing) so they can be fuzzed; errors come

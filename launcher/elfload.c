@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * Tour 60: Why a vmlinux, and what we refuse
+ *
  * The guest kernel is an uncompressed vmlinux: the bzImage decompressor
  * starts with "cli; lgdt", which a ring-1 guest may not do.  We read it
  * with libelf and refuse anything we could not boot before we ask the

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Reading and checking the guest's vmlinux (ELF32, i386) with libelf. */
+/*
+ * Tour 50: Reading the vmlinux
+ *
+ * Reading and checking the guest's vmlinux (ELF32, i386) with libelf.
+ */
 #ifndef LGUEST_ELFLOAD_H
 #define LGUEST_ELFLOAD_H
 

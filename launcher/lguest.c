@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lguest: the launcher.
+ * Tour 10: lguest, the launcher
  *
  * A guest's life starts here.  We check the command line and the guest's
  * vmlinux, give the guest memory out of our own address space, load the
@@ -199,6 +199,12 @@ static const char *lg_param(const char *name, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * Tour 90: Opening /dev/lguest
+ *
+ * The one door into the host.  It is root:lguest 0660, so a user who may
+ * not open it gets told which group to join rather than a bare EACCES.
+ */
 static int open_lguest(void)
 {
 	const char *dev = "/dev/" LGUEST_DEVICE_NAME;
@@ -274,7 +280,9 @@ static uint32_t setup_boot_params(uint8_t *ram, uint64_t mem,
 }
 
 /*
- * Console input.  A thread reads our stdin into a buffer and raises the
+ * Tour 225: Console input
+ *
+ * A thread reads our stdin into a buffer and raises the
  * console interrupt; the guest then asks for the bytes (an exit of
  * read(), handled in run_guest()).
  */
@@ -286,9 +294,16 @@ static struct {
 	int lfd;
 } input = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, {0}, 0, -1 };
 
-static void *input_thread(void *arg)
+/* Tell the guest there is console input: LHREQ_IRQ, from any thread. */
+static bool raise_console_irq(int lfd)
 {
 	uint32_t irq[2] = { LHREQ_IRQ, LGUEST_CONSOLE_IRQ };
+
+	return write(lfd, irq, sizeof(irq)) == (ssize_t)sizeof(irq);
+}
+
+static void *input_thread(void *arg)
+{
 	char buf[256];
 
 	(void)arg;
@@ -305,16 +320,25 @@ static void *input_thread(void *arg)
 		memcpy(input.buf + input.len, buf, (size_t)r);
 		input.len += (size_t)r;
 		pthread_mutex_unlock(&input.lock);
-		if (write(input.lfd, irq, sizeof(irq)) != (ssize_t)sizeof(irq))
+		if (!raise_console_irq(input.lfd))
 			return NULL;
 	}
 }
 
-/* LGUEST_EXIT_CONSOLE_READ: fill the guest's struct lguest_console_input. */
+/*
+ * Tour 410: Console input, handed over
+ *
+ * LGUEST_EXIT_CONSOLE_READ: the guest's console driver asked for input
+ * (LHCALL_CONSOLE_READ) and the host handed the question to us with the
+ * place of its struct lguest_console_input.  We fill it with what the
+ * input thread has gathered, as much as fits, and the guest runs on.
+ * What does not fit waits: if anything is left, the console interrupt is
+ * raised again, so the guest comes back for it without a new keystroke.
+ */
 static void console_read(uint8_t *ram, uint64_t mem, uint32_t gpa, uint32_t size)
 {
 	struct lguest_console_input *in;
-	size_t n;
+	size_t n, left;
 
 	if (size < sizeof(*in) || gpa > mem || size > mem - gpa)
 		fail("lg.ko asked for console input into a bad buffer (0x%08x, %u bytes)",
@@ -325,9 +349,12 @@ static void console_read(uint8_t *ram, uint64_t mem, uint32_t gpa, uint32_t size
 	memcpy(in->data, input.buf, n);
 	memmove(input.buf, input.buf + n, input.len - n);
 	input.len -= n;
+	left = input.len;
 	pthread_cond_signal(&input.room);
 	pthread_mutex_unlock(&input.lock);
 	in->len = (uint32_t)n;
+	if (left)
+		raise_console_irq(input.lfd);
 }
 
 /* A terminal on stdin becomes the guest's: raw, until we exit. */
@@ -363,7 +390,14 @@ static void start_console_input(int lfd)
 	pthread_detach(t);
 }
 
-/* Hand the guest to the host module: LHREQ_INITIALIZE. */
+/*
+ * Tour 100: LHREQ_INITIALIZE
+ *
+ * Hand the guest to the host module: one write() of struct lguest_init
+ * (lguest_abi.h) says where its memory is in our address space, where it
+ * starts and which page tables it uses.  Each way lg.ko can refuse gets a
+ * message that says what to do about it.
+ */
 static void init_guest(int lfd, uint8_t *ram, uint64_t mem, uint32_t entry,
 		       unsigned int paging, uint32_t boot_esi)
 {
@@ -401,8 +435,12 @@ static void init_guest(int lfd, uint8_t *ram, uint64_t mem, uint32_t entry,
 }
 
 /*
- * The guest runs inside read(); each return is something for us to do.
- * Returns our exit status.
+ * Tour 230: read() runs the guest
+ *
+ * The guest runs inside read(); each return is something for us to do:
+ * console output to print, console input to hand over, or the end (a
+ * shutdown, a restart, a panic or a kill, each with its reason).  Returns
+ * our exit status.
  */
 static int run_guest(int lfd, uint8_t *ram, uint64_t mem, bool reboot_exit)
 {
@@ -509,6 +547,17 @@ static void use_default_guest(struct lg_args *a, char *kbuf, char *ibuf,
 	     a->initrd ? a->initrd : "(none)");
 }
 
+/*
+ * Tour 40: main(): everything checked before the host is asked
+ *
+ * The order matters to a user: the arguments, the vmlinux and the initrd
+ * are checked first, so a typo costs one clear line and no lg.ko is
+ * needed to see it.  Only then do we open /dev/lguest, take the guest's
+ * memory out of our own address space, load the kernel into it, write the
+ * boot parameters and hand the guest to the host (Tour 100).  run_guest()
+ * (Tour 230) then runs it until it stops; a guest that asks to restart
+ * gets a fresh launcher, by exec, and so fresh memory and a fresh guest.
+ */
 int main(int argc, char *argv[])
 {
 	char kbuf[4096], ibuf[4096];
@@ -545,15 +594,17 @@ int main(int argc, char *argv[])
 
 	if (a.initrd) {
 		struct stat st;
+		uint32_t at;
 		int ifd = open(a.initrd, O_RDONLY | O_CLOEXEC);
 
 		if (ifd < 0 || fstat(ifd, &st) != 0)
 			fail("cannot open initrd %s: %s", a.initrd, strerror(errno));
 		if (!S_ISREG(st.st_mode))
 			fail("initrd %s is not a regular file", a.initrd);
-		if ((uint64_t)st.st_size >= a.mem / 2)
-			fail("initrd %s (%lld bytes) does not fit in half of the guest's memory",
-			     a.initrd, (long long)st.st_size);
+		/* The rule load_initrd() will apply, before the host is asked. */
+		if (boot_place_initrd(a.initrd, a.mem, &img, (uint64_t)st.st_size,
+				      &at, err, sizeof(err)))
+			fail("%s", err);
 		close(ifd);
 	}
 

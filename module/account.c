@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Ground, beside guest.c: what a user may make the host hold.  Whoever can open /dev/lguest (root
- * and group lguest) drives kernel allocations: each guest's structures and
- * shadow page tables, and the guest memory pinned while it runs.  Pinned
- * pages and shadow tables count against max_mem_mb per user (by default
- * three quarters of RAM: the host keeps the rest); open guests against
- * max_guests.  They are charged to the user who opened the file, for as
- * long as the file lives, whoever holds its descriptors by then.
+ * Tour 180: What a user may hold
+ *
+ * Ground, beside guest.c: what a user may make the host hold.  Whoever
+ * can open /dev/lguest (root and group lguest) drives kernel allocations:
+ * each guest's structures and shadow page tables, and the guest memory
+ * pinned while it runs.  Pinned pages and shadow tables count against
+ * max_mem_mb per user (by default three quarters of RAM: the host keeps
+ * the rest); open guests against max_guests.  They are charged to the
+ * user who opened the file, for as long as the file lives, whoever holds
+ * its descriptors by then.
  */
 #include <linux/mm.h>
 #include <linux/moduleparam.h>

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lg.ko on a 32-bit x86 kernel: where the journey starts.  At load we
+ * Tour 120: lg.ko loads
+ *
+ * lg.ko on a 32-bit x86 kernel: where the host's side starts.  At load we
  * decide whether this kernel can be a host at all, set the Switcher up
  * (x86/switcher.c) and open /dev/lguest (lguest_user.c) for launchers.
  * Elsewhere refuse.c takes this file's place.

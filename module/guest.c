@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * Tour 190: Guest memory is the launcher's
+ *
  * The ground every other part of lg.ko stands on: a guest's memory, the
  * page it shares with us, and how it dies.
  *

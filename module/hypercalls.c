@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * Tour 350: Hypercalls
+ *
  * Hypercalls: the guest's "int $0x1F" with a call number in %eax and
- * arguments in %ebx, %ecx, %edx, %esi (lguest_abi.h).  Anything we do not
+ * arguments in %ebx, %ecx and %edx (lguest_abi.h).  Anything we do not
  * understand, and any argument we cannot accept, kills the guest: a
  * confused guest kernel is better stopped than humoured.
  */

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * Tour 220: Virtual interrupts and the clock
+ *
  * Virtual interrupts.
  *
  * The guest cannot turn the real interrupt flag off, so it has a virtual
@@ -99,6 +101,8 @@ static void lg_show_pending(struct lguest *lg, bool pending)
 }
 
 /*
+ * Tour 380: An interrupt is due
+ *
  * The interrupt to deliver before the guest runs on, or -1: the lowest
  * pending one the guest has not blocked, if its virtual flag is on and it
  * is not inside its "no interrupts" window.

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Tour 130: The layers of lg.ko
+ *
  * lguest host: what the pieces of lg.ko share.
  *
  * A guest's journey: the launcher opens /dev/lguest (lguest_user.c) and
@@ -123,7 +125,7 @@ struct lg_shadow {
 
 /*
  * What one user's guests may hold of the host, whoever has their file
- * descriptors now (lguest_user.c): how many guests, and how many pages of
+ * descriptors now (account.c): how many guests, and how many pages of
  * guest memory pinned plus shadow page tables.
  */
 struct lg_user {
@@ -189,6 +191,13 @@ struct lguest {
 
 /* Ground (guest.c, account.c). */
 
+/*
+ * What a mechanism that checks something of the guest's found (the page
+ * table walker, the descriptor loaders): the guest may go on, it must
+ * take a fault itself, or it is dead (lg_kill() said why).
+ */
+enum lg_verdict { LG_OK, LG_GUEST_FAULT, LG_KILLED };
+
 /* Where the Switcher is, the same in the host and in every guest. */
 struct lg_switcher_map {
 	unsigned long base;		/* its lowest address: guests stay below */
@@ -230,18 +239,14 @@ bool lg_data_rw(struct lguest *lg, size_t off, void *buf, size_t len,
  * A field of the guest's lguest_data, by name ("hcalls[i]" too), through
  * a variable of the field's size.
  */
-#define lg_data_read(lg, field, ptr)					\
+#define lg_data_field(lg, field, ptr, write)				\
 	lg_data_rw(lg, offsetof(struct lguest_data, field), ptr,	\
 		   sizeof(*(ptr)) +					\
 		   BUILD_BUG_ON_ZERO(sizeof(*(ptr)) !=			\
 				     sizeof_field(struct lguest_data, field)), \
-		   false)
-#define lg_data_write(lg, field, ptr)					\
-	lg_data_rw(lg, offsetof(struct lguest_data, field), ptr,	\
-		   sizeof(*(ptr)) +					\
-		   BUILD_BUG_ON_ZERO(sizeof(*(ptr)) !=			\
-				     sizeof_field(struct lguest_data, field)), \
-		   true)
+		   write)
+#define lg_data_read(lg, field, ptr)	lg_data_field(lg, field, ptr, false)
+#define lg_data_write(lg, field, ptr)	lg_data_field(lg, field, ptr, true)
 
 extern atomic_long_t lg_pinned_pages;
 unsigned long lg_mem_limit(void);
@@ -252,8 +257,9 @@ void lg_uncharge(struct lguest *lg, unsigned long pages);
 
 /* Mechanisms: segments.c */
 void lg_setup_guest_gdt(struct lguest *lg);
-bool lg_load_gdt_entry(struct lguest *lg, u32 index, u32 lo, u32 hi);
-bool lg_load_idt_entry(struct lguest *lg, u32 vector, u32 lo, u32 hi);
+enum lg_verdict lg_load_gdt_entry(struct lguest *lg, u32 index, u32 lo, u32 hi);
+enum lg_verdict lg_load_idt_entry(struct lguest *lg, u32 vector, u32 lo,
+				  u32 hi);
 bool lg_fixup_regs(struct lguest *lg);
 bool lg_valid_stack_segment(struct lguest *lg, u32 sel, unsigned int rpl);
 u32 lg_segment_base(struct lguest *lg, u32 sel);
@@ -263,13 +269,13 @@ int lg_shadow_init(struct lguest *lg);
 void lg_shadow_free(struct lguest *lg);
 bool lg_shadow_map_switcher(struct lguest *lg, int cpu);
 bool lg_switcher_mapped(struct lguest *lg, int cpu);
-int lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode);
+enum lg_verdict lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode);
 unsigned long lg_shadow_cr3(struct lguest *lg);
 void lg_new_pgtable(struct lguest *lg, u32 gpgdir, u32 flush_below);
 void lg_flush_tlb(struct lguest *lg, bool all);
 void lg_drop_guest_entry(struct lguest *lg, u32 gpgdir, u32 vaddr,
 			 unsigned int level);
-int lg_gva_to_gpa(struct lguest *lg, u32 vaddr, u32 *gpa);
+enum lg_verdict lg_gva_to_gpa(struct lguest *lg, u32 vaddr, u32 *gpa);
 
 /* Mechanisms: traps.c */
 u32 lg_guest_eflags(struct lguest *lg, bool clear_if);

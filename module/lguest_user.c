@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * Tour 160: /dev/lguest: one open file, one guest
+ *
  * /dev/lguest: how the launcher creates and runs a guest.
  *
  * Each open file is one guest.  The launcher describes it with an
@@ -24,6 +26,16 @@
 #include <asm/fpu/api.h>
 #include "lg.h"
 
+/*
+ * Tour 170: A guest is born
+ *
+ * LHREQ_INITIALIZE describes the guest: where its memory starts in the
+ * launcher's address space, how big it is, where it starts running and
+ * which page-table format it uses.  Everything is checked before anything
+ * is allocated; then the FPU state, the first shadow page table (Tour 200)
+ * and the boot GDT (Tour 210) are set up, and the registers the guest will
+ * start with, following the boot protocol in docs/ABI.md.
+ */
 static int lg_initialize(struct lguest *lg, const char __user *in, size_t size)
 {
 	struct lguest_init init;
@@ -139,6 +151,14 @@ static ssize_t lg_write(struct file *file, const char __user *in,
 	return err ? err : size;
 }
 
+/*
+ * Tour 240: read(): whose thread, whose FPU
+ *
+ * The launcher's read() is where the guest runs.  Only the launcher's own
+ * threads may do it: the guest's FPU state is swapped in for the caller's
+ * and back, which means nothing to a kernel thread or an io_uring worker.
+ * Whichever thread reads becomes the one interrupts wake (lg->tsk).
+ */
 static ssize_t lg_read(struct file *file, char __user *out, size_t size,
 		       loff_t *off)
 {
@@ -215,6 +235,15 @@ static int lg_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * Tour 420: The end
+ *
+ * Closing the file ends the guest, however the launcher went: exit, crash
+ * or kill -9.  The timer is stopped, the reader task let go, every pinned
+ * page released (dirty: the guest wrote to them), every shadow table
+ * freed, and what the guest cost its user given back.  Nothing of the
+ * guest outlives the file.
+ */
 static int lg_release(struct inode *inode, struct file *file)
 {
 	struct lguest *lg = file->private_data;

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * Tour 200: Shadow page tables
+ *
  * The guest's address space, as the CPU sees it while the guest runs.
  *
  * The guest keeps its own page tables, in its own memory; the CPU never
@@ -15,7 +17,7 @@
  * A guest page is pinned the first time a shadow entry maps it, once
  * however many entries map it, and stays pinned until the guest goes:
  * what a guest pins is bounded by its memory size, and every pinned page
- * and shadow table is charged to its user (lguest_user.c).  Guest memory
+ * and shadow table is charged to its user (account.c).  Guest memory
  * must be anonymous or shmem (memfd, tmpfs): a long-term writable pin of
  * a page of some other file would break its filesystem's write-back.
  * The Switcher's pages are mapped at the address the host uses: its code
@@ -446,14 +448,15 @@ unsigned long lg_shadow_cr3(struct lguest *lg)
 }
 
 /* Read one entry of the guest's page tables, which must be in its RAM. */
-static bool lg_read_gentry(struct lguest *lg, u64 gpa, lg_pte_t *e)
+static enum lg_verdict lg_read_gentry(struct lguest *lg, u64 gpa,
+				      lg_pte_t *e)
 {
 	if (gpa >= lg->mem_size || !lg_read_guest(lg, gpa, e, sizeof(*e))) {
 		lg_kill(lg, "a page table entry at 0x%08llx is outside guest memory",
 			gpa);
-		return false;
+		return LG_KILLED;
 	}
-	return true;
+	return LG_OK;
 }
 
 static bool lg_write_gentry(struct lguest *lg, u64 gpa, lg_pte_t e)
@@ -463,11 +466,11 @@ static bool lg_write_gentry(struct lguest *lg, u64 gpa, lg_pte_t e)
 
 /*
  * Walk the guest's tables for vaddr as the CPU would for an access of
- * kind errcode.  Returns the guest PTE (with the accessed and dirty bits
- * set as the hardware would) and 0; 1 if the guest must take the fault
- * itself (errcode adjusted); -1 if the guest was killed.
+ * kind errcode.  LG_OK with the guest PTE (the accessed and dirty bits set
+ * as the hardware would), LG_GUEST_FAULT with errcode adjusted, or
+ * LG_KILLED.
  */
-static int lg_walk(struct lguest *lg, u32 vaddr, u32 *errcode, lg_pte_t *out)
+static enum lg_verdict lg_walk(struct lguest *lg, u32 vaddr, u32 *errcode, lg_pte_t *out)
 {
 	struct lg_pgdir *pd = lg_cur(lg);
 	bool write = *errcode & 2, user = *errcode & 4, fetch = *errcode & 16;
@@ -478,43 +481,43 @@ static int lg_walk(struct lguest *lg, u32 vaddr, u32 *errcode, lg_pte_t *out)
 #ifdef CONFIG_X86_PAE
 	lg_pte_t pdpte;
 
-	if (!lg_read_gentry(lg, pd->gpgdir + (vaddr >> LG_TOP_SHIFT) * 8,
-			    &pdpte))
-		return -1;
+	if (lg_read_gentry(lg, pd->gpgdir + (vaddr >> LG_TOP_SHIFT) * 8,
+			   &pdpte) != LG_OK)
+		return LG_KILLED;
 	if (!(pdpte & _PAGE_PRESENT))
-		return 1;
+		return LG_GUEST_FAULT;
 	dir_gpa = (pdpte & PTE_PFN_MASK) +
 		  ((vaddr >> LG_MID_SHIFT) & (LG_MID_ENTRIES - 1)) * 8;
 #else
 	dir_gpa = pd->gpgdir + (vaddr >> LG_TOP_SHIFT) * sizeof(lg_pte_t);
 #endif
-	if (!lg_read_gentry(lg, dir_gpa, &dir))
-		return -1;
+	if (lg_read_gentry(lg, dir_gpa, &dir) != LG_OK)
+		return LG_KILLED;
 	if (!(dir & _PAGE_PRESENT))
-		return 1;
+		return LG_GUEST_FAULT;
 	if (dir & _PAGE_PSE) {
 		lg_kill(lg, "large page mapping 0x%08x: lguest guests use 4K pages only",
 			vaddr);
-		return -1;
+		return LG_KILLED;
 	}
 	i = (vaddr >> PAGE_SHIFT) & (LG_PTE_ENTRIES - 1);
 	pte_gpa = (dir & PTE_PFN_MASK) + i * sizeof(lg_pte_t);
-	if (!lg_read_gentry(lg, pte_gpa, &pte))
-		return -1;
+	if (lg_read_gentry(lg, pte_gpa, &pte) != LG_OK)
+		return LG_KILLED;
 	if (!(pte & _PAGE_PRESENT))
-		return 1;
+		return LG_GUEST_FAULT;
 
 	/* Present: from here on a refusal is a protection fault. */
 	if ((write && !(dir & pte & _PAGE_RW)) ||
 	    (user && !(dir & pte & _PAGE_USER)) ||
 	    (fetch && ((dir | pte) & LG_NX))) {
 		*errcode |= 1;
-		return 1;
+		return LG_GUEST_FAULT;
 	}
 	if (((pte & PTE_PFN_MASK) >> PAGE_SHIFT) >= lg->mem_size >> PAGE_SHIFT) {
 		lg_kill(lg, "page table entry for 0x%08x points beyond guest memory (0x%08llx)",
 			vaddr, (u64)(pte & PTE_PFN_MASK));
-		return -1;
+		return LG_KILLED;
 	}
 	if (!(dir & _PAGE_ACCESSED))
 		lg_write_gentry(lg, dir_gpa, dir | _PAGE_ACCESSED);
@@ -530,32 +533,34 @@ static int lg_walk(struct lguest *lg, u32 vaddr, u32 *errcode, lg_pte_t *out)
 	/* No-execute in the directory entry holds for the whole table. */
 	pte |= dir & LG_NX;
 	*out = pte;
-	return 0;
+	return LG_OK;
 }
 
 /*
+ * Tour 360: Demand faults
+ *
  * A page fault the guest may not have caused: map what its page tables
- * (or, before it has any, the identity mapping) say.  Returns 0 if the
- * guest can go on, 1 if it must take the fault (errcode adjusted), -1 if
- * it was killed.
+ * (or, before it has any, the identity mapping) say: LG_OK if the guest
+ * can go on, LG_GUEST_FAULT if it must take the fault (errcode adjusted),
+ * or LG_KILLED.
  */
-int lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode)
+enum lg_verdict lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode)
 {
 	struct lg_pgdir *pd = lg_cur(lg);
 	lg_pte_t gpte, *spte, flags;
 	struct page *page;
+	enum lg_verdict r;
 	u32 gpfn;
-	int r;
 
 	if (pd->gpgdir == LG_IDENTITY) {
 		if ((*errcode & 1) || vaddr >= lg->mem_size)
-			return 1;
+			return LG_GUEST_FAULT;
 		gpfn = vaddr >> PAGE_SHIFT;
 		flags = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER |
 			_PAGE_ACCESSED | _PAGE_DIRTY;
 	} else {
 		r = lg_walk(lg, vaddr, errcode, &gpte);
-		if (r)
+		if (r != LG_OK)
 			return r;
 		gpfn = (gpte & PTE_PFN_MASK) >> PAGE_SHIFT;
 		flags = (gpte & (LG_COPY_FLAGS | _PAGE_RW));
@@ -564,13 +569,13 @@ int lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode)
 	spte = lg_pte(lg, pd, vaddr, true);
 	if (!spte) {
 		lg_kill(lg, "out of memory for shadow page tables");
-		return -1;
+		return LG_KILLED;
 	}
 	page = lg_guest_page(lg, gpfn);
 	if (!page)
-		return -1;
+		return LG_KILLED;
 	*spte = ((lg_pte_t)page_to_pfn(page) << PAGE_SHIFT) | flags;
-	return 0;
+	return LG_OK;
 }
 
 /* Where the guest's top-level table for pgdir may be. */
@@ -730,22 +735,25 @@ void lg_drop_guest_entry(struct lguest *lg, u32 gpgdir, u32 vaddr,
 
 /*
  * The guest-physical address of a guest virtual one, for a write by the
- * guest kernel (pushing a trap frame): 0, or -1 if it has none (or the
- * guest was killed).  The accessed and dirty bits are set as the CPU would.
+ * guest kernel (pushing a trap frame): LG_OK, LG_GUEST_FAULT if it has
+ * none, or LG_KILLED.  The accessed and dirty bits are set as the CPU
+ * would.
  */
-int lg_gva_to_gpa(struct lguest *lg, u32 vaddr, u32 *gpa)
+enum lg_verdict lg_gva_to_gpa(struct lguest *lg, u32 vaddr, u32 *gpa)
 {
+	enum lg_verdict r;
 	u32 errcode = 2;
 	lg_pte_t pte;
 
 	if (vaddr >= lg_sw.base)
-		return -1;
+		return LG_GUEST_FAULT;
 	if (lg_cur(lg)->gpgdir == LG_IDENTITY) {
 		*gpa = vaddr;
-		return vaddr < lg->mem_size ? 0 : -1;
+		return vaddr < lg->mem_size ? LG_OK : LG_GUEST_FAULT;
 	}
-	if (lg_walk(lg, vaddr, &errcode, &pte))
-		return -1;
+	r = lg_walk(lg, vaddr, &errcode, &pte);
+	if (r != LG_OK)
+		return r;
 	*gpa = (pte & PTE_PFN_MASK) | (vaddr & ~PAGE_MASK);
-	return 0;
+	return LG_OK;
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * Tour 125: Where lg.ko cannot be a host
+ *
  * lg.ko on a kernel that cannot be an lguest host (Kbuild picks this file
  * instead of core.c unless the kernel is 32-bit x86): it only refuses to
  * load, with a reason in the kernel log.  DKMS normally skips such kernels

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * Tour 250: The run loop
+ *
  * The run loop: what read() on /dev/lguest does until the launcher has
  * something to do.  Each turn delivers an interrupt if one is due, hands
  * the CPU to the guest through the Switcher (x86/switcher.c) and acts on
@@ -26,6 +28,16 @@ static bool lg_queued_calls_first(struct lguest *lg)
 	return !lg->exit_ready;
 }
 
+/*
+ * Tour 340: What a trap means
+ *
+ * The Switcher brought the guest back with a trap number.  Host
+ * interrupts were already handled (Tour 330); a trap from virtual-8086
+ * mode or from inside the Switcher, or guest code in the Switcher's pages,
+ * ends the guest.  Otherwise the guest's queued calls run first, and then
+ * the trap is a hypercall (Tour 350), a page fault that may be ours to
+ * fix (Tour 360), or the guest's own, for its handler (Tour 370).
+ */
 static void lg_handle_trap(struct lguest *lg)
 {
 	struct lguest_regs *r = &lg->regs;

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * Tour 210: The guest's GDT and IDT
+ *
  * The guest's segments and interrupt table.
  *
  * The guest keeps its own GDT entries and IDT entries, loaded one at a time
- * by hypercall.  What the CPU uses while the guest runs is built by us
- * (core.c) from them, so everything the guest hands us is checked here: no
+ * by hypercall.  What the CPU uses while the guest runs is built from them
+ * (x86/switcher.c), so everything the guest hands us is checked here: no
  * segment may grant ring 0 or reach the Switcher, no gate may lead
  * anywhere but guest code, and the registers we "iret" into must be ones
  * the CPU accepts without faulting inside the Switcher.
@@ -73,43 +75,43 @@ void lg_setup_guest_gdt(struct lguest *lg)
 	lg->gdt[LGUEST_BOOT_DS >> 3] = lg_desc(0, pages, 0xc0b3);
 }
 
-bool lg_load_gdt_entry(struct lguest *lg, u32 i, u32 lo, u32 hi)
+enum lg_verdict lg_load_gdt_entry(struct lguest *lg, u32 i, u32 lo, u32 hi)
 {
 	u64 d = ((u64)hi << 32) | lo;
 	u64 end;
 
 	if (i >= LGUEST_GDT_ENTRIES || i == 0 || lg_host_gdt_slot(i)) {
 		lg_kill(lg, "GDT entry %u is not the guest's to load", i);
-		return false;
+		return LG_KILLED;
 	}
 	if (!(hi & D_P)) {
 		lg->gdt[i] = d;
-		return true;
+		return LG_OK;
 	}
 	if (!(hi & D_S)) {
 		lg_kill(lg, "GDT entry %u is a system descriptor (call gate, TSS or LDT), which a guest may not load",
 			i);
-		return false;
+		return LG_KILLED;
 	}
 	if (d_dpl(d) == 0 || d_dpl(d) == 2) {
 		lg_kill(lg, "GDT entry %u has DPL %u; guest segments are DPL 1 (kernel) or 3 (user)",
 			i, d_dpl(d));
-		return false;
+		return LG_KILLED;
 	}
 	if (hi & D_CONFORM) {
 		lg_kill(lg, "GDT entry %u is a %s segment, which a guest may not load",
 			i, (hi & D_CODE) ? "conforming code" : "expand-down data");
-		return false;
+		return LG_KILLED;
 	}
 	end = (u64)d_base(d) + d_limit(d);
 	if (end >= lg_sw.base) {
 		lg_kill(lg, "GDT entry %u (0x%08x-0x%08llx) covers the Switcher at 0x%08lx",
 			i, d_base(d), end, lg_sw.base);
-		return false;
+		return LG_KILLED;
 	}
 	/* Our copy of the GDT is read-only to the CPU while the guest runs. */
 	lg->gdt[i] = d | ((u64)D_ACCESSED << 32);
-	return true;
+	return LG_OK;
 }
 
 /* A ring-1 code segment of the guest's, for its trap handlers. */
@@ -120,7 +122,8 @@ static bool lg_kernel_code(struct lguest *lg, u32 sel)
 	return (sel & 3) == 1 && (d_hi(d) & D_CODE) && d_dpl(d) == 1;
 }
 
-bool lg_load_idt_entry(struct lguest *lg, u32 vector, u32 lo, u32 hi)
+enum lg_verdict lg_load_idt_entry(struct lguest *lg, u32 vector, u32 lo,
+				  u32 hi)
 {
 	u32 type = (hi >> 8) & 0x1f;
 	u32 sel = lo >> 16;
@@ -128,29 +131,29 @@ bool lg_load_idt_entry(struct lguest *lg, u32 vector, u32 lo, u32 hi)
 
 	if (vector >= 256) {
 		lg_kill(lg, "IDT vector %u is out of range", vector);
-		return false;
+		return LG_KILLED;
 	}
 	if (!(hi & D_P)) {
 		lg->idt[vector] = 0;
-		return true;
+		return LG_OK;
 	}
 	if (type != 0xE && type != 0xF) {
 		lg_kill(lg, "IDT entry %u: type 0x%x is not a 32-bit interrupt or trap gate",
 			vector, type);
-		return false;
+		return LG_KILLED;
 	}
 	if (!lg_kernel_code(lg, sel)) {
 		lg_kill(lg, "IDT entry %u: selector 0x%x is not a ring-1 code segment",
 			vector, sel);
-		return false;
+		return LG_KILLED;
 	}
 	if (offset >= lg_sw.base) {
 		lg_kill(lg, "IDT entry %u: handler 0x%08x lies in the Switcher's pages",
 			vector, offset);
-		return false;
+		return LG_KILLED;
 	}
 	lg->idt[vector] = ((u64)hi << 32) | lo;
-	return true;
+	return LG_OK;
 }
 
 bool lg_valid_stack_segment(struct lguest *lg, u32 sel, unsigned int rpl)
@@ -176,6 +179,8 @@ static u32 lg_fix_data_segment(struct lguest *lg, u32 sel, unsigned int cpl)
 }
 
 /*
+ * Tour 390: Before every entry: registers the CPU accepts
+ *
  * Just before every entry: the registers the Switcher pops and "iret"s
  * into must be valid, or the CPU would fault inside the Switcher.  A bad
  * code or stack segment kills the guest; a bad data segment becomes null,

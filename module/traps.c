@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * Tour 370: Traps that are the guest's own
+ *
  * Traps the guest takes itself: when the run loop (run.c) finds that a
  * trap was the guest's own doing, it goes to the guest's handler, pushed
  * onto its stack the way the CPU would.  A page fault on guest RAM we have
@@ -91,7 +93,7 @@ bool lg_deliver_trap(struct lguest *lg, unsigned int vector, bool has_err)
 	for (i = 0; i < n; i++) {
 		u32 gpa;
 
-		if (lg_gva_to_gpa(lg, linear + 4 * i, &gpa) ||
+		if (lg_gva_to_gpa(lg, linear + 4 * i, &gpa) != LG_OK ||
 		    !lg_write_guest(lg, gpa, &frame[i], 4)) {
 			lg_kill(lg, "cannot deliver trap %u (%s): its stack at 0x%08x is not in guest memory",
 				vector, lg_trap_name(vector), linear);
@@ -121,9 +123,14 @@ void lg_page_fault(struct lguest *lg)
 		return;
 	}
 	/* Something we have not copied from its page tables yet? */
-	if (lg_demand_page(lg, addr, &err) <= 0) {
+	switch (lg_demand_page(lg, addr, &err)) {
+	case LG_KILLED:
+		return;
+	case LG_OK:
 		lg->nr_demand++;
 		return;
+	case LG_GUEST_FAULT:
+		break;
 	}
 	lg->nr_guest_pf++;
 	lg->regs.errcode = err;

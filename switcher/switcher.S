@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Tour 280: The Switcher
+ *
  * The Switcher: the few hundred bytes that move a CPU from the host to a
  * guest and back.
  *
@@ -131,6 +133,8 @@ switch_to_guest:
 	iret
 
 /*
+ * Tour 320: Back out, on a trap
+ *
  * Every way out of the guest lands here, on the regs page's stack, with
  * the CPU's trap frame, an error code and the trap number pushed.
  */

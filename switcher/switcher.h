@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Tour 270: The Switcher's layout, shared with C
+ *
  * The layout the Switcher (switcher.S) and the host module (module/) agree
  * on.  The module checks its C structures against these numbers at build
  * time, so the two cannot drift apart silently.

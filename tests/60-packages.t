@@ -1,5 +1,5 @@
 #!/bin/sh
-# Issue 6: the packages build from a clean copy of the tree (make packages),
+# The packages build from a clean copy of the tree (make packages),
 # lintian --pedantic and rpmlint find nothing, and each package holds what
 # it must: files, maintainer scripts/scriptlets, dependencies.
 . "$(dirname "$0")/lib/rig.sh"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Issue 6, as a sysadmin meets it: a Debian bookworm i386 system made with
+# The packages as a sysadmin meets them: a Debian bookworm i386 system made with
 # debootstrap (scripts/debian-system.sh, cached) starting on an older stock
 # 686 kernel gets the .debs from `make packages` through `apt install`;
 # DKMS builds lg.ko inside it (chroot, linux32).  The system then boots

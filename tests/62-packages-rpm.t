@@ -1,5 +1,5 @@
 #!/bin/sh
-# Issue 6, the rpm side as far as a Debian machine allows: the .rpms from
+# The rpm side of the packages, as far as a Debian machine allows: the .rpms from
 # `make packages` installed with rpm (--root, --nodeps: the system's
 # packages are Debian's) into the same Debian i386 system, so their
 # scriptlets really run DKMS there.  An upgrade to a new release of

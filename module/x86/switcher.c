@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * Tour 140: The Switcher's pages
+ *
  * The x86 glue around the Switcher (../../switcher/switcher.S): the only
  * file that knows how the CPU is handed to a guest and taken back.
  *
@@ -255,6 +257,8 @@ static int lg_switcher_pages_init(void)
 }
 
 /*
+ * Tour 330: Host interrupts are the host's
+ *
  * Hand a host interrupt (or NMI) that arrived while the guest ran to the
  * host's own handler, through the host's IDT, as if the CPU had: a ring-0
  * interrupt frame and a call.  Interrupts are still off.
@@ -285,6 +289,8 @@ static bool lg_is_host_vector(u32 trap)
 }
 
 /*
+ * Tour 260: Handing the CPU over
+ *
  * One trip into the guest and back.  Called with interrupts off; on return
  * lg->regs holds the guest's registers and trap number, and any host
  * interrupt that stopped the guest has already been handled.  Returns

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The Switcher (../switcher/switcher.S), assembled on its own, as data. */
+/*
+ * Tour 150: The Switcher, carried as data
+ *
+ * The Switcher (../switcher/switcher.S), assembled on its own, as data.
+ */
 	.section .rodata, "a"
 	.balign 16
 	.globl lg_switcher_blob

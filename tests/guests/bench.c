@@ -28,10 +28,10 @@ void guest_main(void)
 	set_all_traps();
 	t0 = rdtsc();
 	for (int i = 0; i < N; i++)
-		hcall(LHCALL_CONSOLE_WRITE, 0, 0, 0, 0);
+		hcall(LHCALL_CONSOLE_WRITE, 0, 0, 0);
 	t1 = rdtsc();
 	for (int i = 0; i < N / 10; i++)
-		hcall(LHCALL_CONSOLE_WRITE, (u32)&space, 1, 0, 0);
+		hcall(LHCALL_CONSOLE_WRITE, (u32)&space, 1, 0);
 	t2 = rdtsc();
 	printf("\nbench: hypercall round trip: %llu cycles\n", (t1 - t0) / N);
 	printf("bench: guest-to-launcher round trip: %llu cycles\n", (t2 - t1) / (N / 10));
@@ -67,9 +67,9 @@ void guest_main(void)
 	for (int i = 0; i < 100; i++) {
 		tick_tsc = 0;
 		t0 = rdtsc();
-		hcall(LHCALL_SET_CLOCKEVENT, 1000, 0, 0, 0);
+		hcall(LHCALL_SET_CLOCKEVENT, 1000, 0, 0);
 		while (!tick_tsc)
-			hcall(LHCALL_SEND_INTERRUPTS, 0, 0, 0, 0);
+			hcall(LHCALL_SEND_INTERRUPTS, 0, 0, 0);
 		sum += tick_tsc - t0;
 	}
 	irqs_off();

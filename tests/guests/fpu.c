@@ -17,14 +17,14 @@ void guest_main(void)
 	static const char zero;
 	u32 bad = 0;
 
-	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0, 0);
+	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0);
 	srand32((u32)rdtsc() | 1);
 	for (unsigned int i = 0; i < ARRAY_SIZE(pattern); i++)
 		pattern[i] = rand32();
 	fp_load(pattern);
 	fp_save(ref);
 	for (int round = 0; round < 10000; round++) {
-		hcall(LHCALL_CONSOLE_WRITE, (u32)&zero, 1, 0, 0);
+		hcall(LHCALL_CONSOLE_WRITE, (u32)&zero, 1, 0);
 		fp_save(cur);
 		if (!fp_same(ref, cur))
 			bad++;

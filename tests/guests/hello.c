@@ -18,7 +18,7 @@ asm(".pushsection .note.lguest, \"a\", @note\n\t"
 
 void guest_main(void)
 {
-	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0, 0);
+	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0);
 	printf("hello from a guest in ring 1 (ABI %u, %u MiB, Switcher at 0x%x)\n",
 	       boot_edx, boot_ecx >> 20, boot_ebx);
 	poweroff("hello is done");

@@ -12,7 +12,82 @@
 #define VA_A	0x40000000u
 #define VA_B	0x80000000u
 
-static struct as a, b;
+static struct as a, b, c, d;
+
+/* Does the CPU do no-execute (CPUID 0x80000001, EDX bit 20)? */
+static int cpu_has_nx(void)
+{
+	u32 eax = 0x80000000u, ebx, ecx, edx;
+
+	asm volatile("cpuid" : "+a" (eax), "=b" (ebx), "=c" (ecx), "=d" (edx));
+	if (eax < 0x80000001u)
+		return 0;
+	eax = 0x80000001u;
+	asm volatile("cpuid" : "+a" (eax), "=b" (ebx), "=c" (ecx), "=d" (edx));
+	return (edx >> 20) & 1;
+}
+
+static u32 val(u32 page, u32 off);
+
+/*
+ * A new table under a top-level entry (LHCALL_SET_PGD) replaces all the
+ * host copied from under the old one: 1 GiB with PAE (once, only the first
+ * 2 MiB went), 4 MiB without.  And no-execute in a directory entry holds
+ * for every page under it (once, it was checked on faults but not copied).
+ * Pages 20-24 above LOW hold what the first test wrote (val(i, 0)).
+ */
+#define V1	0x40000000u
+static void top_level_changes(void)
+{
+	u32 span = lguest_data.pae ? 0x40000000u : 0x400000u;
+	u32 v2 = V1 + span / 2, v5 = V1 + 0x200000u;
+	u32 p[5];
+
+	for (u32 i = 0; i < 5; i++)
+		p[i] = LOW + (20 + i) * 4096;
+	as_create(&c);
+	as_create(&d);
+	for (u32 pa = 0; pa < LOW; pa += 4096) {
+		as_map(&c, pa, pa, PTE_P | PTE_RW);
+		as_map(&d, pa, pa, PTE_P | PTE_RW);
+	}
+	as_map(&c, V1, p[0], PTE_P | PTE_RW);
+	as_map(&c, v2, p[1], PTE_P | PTE_RW);
+	as_switch(&c);
+	ok(*(volatile u32 *)V1 == val(20, 0) && *(volatile u32 *)v2 == val(21, 0),
+	   "two pages under one top-level entry read right");
+
+	/* The same addresses under a new table, which the host is told of. */
+	as_map(&d, V1, p[2], PTE_P | PTE_RW);
+	as_map(&d, v2, p[3], PTE_P | PTE_RW);
+	if (lguest_data.pae)
+		((u64 *)c.top)[V1 >> 30] = ((u64 *)d.top)[V1 >> 30];
+	else
+		((u32 *)c.top)[V1 >> 22] = ((u32 *)d.top)[V1 >> 22];
+	hcall(LHCALL_SET_PGD, c.top, V1, 0);
+	ok(*(volatile u32 *)V1 == val(22, 0) && *(volatile u32 *)v2 == val(23, 0),
+	   "after LHCALL_SET_PGD both read through the new table (0x%x apart)",
+	   v2 - V1);
+
+	if (!lguest_data.pae || !cpu_has_nx()) {
+		printf("paging: no NX here: directory no-execute not checked\n");
+		return;
+	}
+	/* "jmp *%ecx" in a page under a no-execute directory entry. */
+	as_switch(&a);
+	((volatile unsigned char *)(VA_A + 24 * 4096))[0] = 0xff;
+	((volatile unsigned char *)(VA_A + 24 * 4096))[1] = 0xe1;
+	as_switch(&c);
+	as_map(&c, v5, p[4], PTE_P | PTE_RW);
+	as_set_dir(&c, v5, as_get_dir(&c, v5) | (1ull << 63));
+	/* A read first: the host maps the page then, and must keep it NX. */
+	(void)*(volatile u32 *)v5;
+	last_trap.vector = 0;
+	EXPECT_TRAP("movl $1f, %%ecx\n\tmovl $0x40200000, %%eax\n\tjmp *%%eax");
+	ok(last_trap.vector == 14 && (last_trap.err & 0x10) && last_trap.cr2 == v5,
+	   "no-execute in a directory entry stops a fetch from a page under it (vector %u, error 0x%x)",
+	   last_trap.vector, last_trap.err);
+}
 
 static u32 val(u32 page, u32 off)
 {
@@ -86,7 +161,7 @@ void guest_main(void)
 	(void)*(volatile u32 *)VA_A;
 	as_set_quiet(&a, VA_A, (LOW + 4096) | PTE_P | PTE_RW);
 	async_hcall(LHCALL_SET_PTE, a.top, VA_A, 0);
-	hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0, 0);
+	hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
 	ok(*(volatile u32 *)VA_A == val(1, 0) && lguest_data.hcall_status[0] == 0xff,
 	   "a PTE change queued in the async ring is in place after LHCALL_FLUSH_ASYNC");
 	/* Many, through a ring that fills up and drains. */
@@ -95,7 +170,7 @@ void guest_main(void)
 		as_set_quiet(&a, VA_A, (LOW + (n % 3) * 4096) | PTE_P | PTE_RW);
 		async_hcall(LHCALL_SET_PTE, a.top, VA_A, 0);
 		if (n % 7 == 0) {
-			hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0, 0);
+			hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
 			if (*(volatile u32 *)VA_A != val(n % 3, 0))
 				bad++;
 		}
@@ -115,5 +190,6 @@ void guest_main(void)
 	ok(last_trap.vector == 14 && last_trap.err == 3 && last_trap.cr2 == VA_B + k * 4096,
 	   "a write to a read-only page faults into our handler (error %u, cr2 0x%x)",
 	   last_trap.err, last_trap.cr2);
+	top_level_changes();
 	finish();
 }

@@ -5,6 +5,6 @@
 void guest_main(void)
 {
 	puts("asking for a restart\n");
-	hcall(LHCALL_SHUTDOWN, (u32)"restart please", LGUEST_SHUTDOWN_RESTART, 0, 0);
+	hcall(LHCALL_SHUTDOWN, (u32)"restart please", LGUEST_SHUTDOWN_RESTART, 0);
 	poweroff("still alive after asking for a restart");
 }

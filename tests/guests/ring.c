@@ -27,7 +27,7 @@ void guest_main(void)
 	ok(boot_edx == LGUEST_ABI_VERSION, "boot %%edx is the ABI version (%u)", boot_edx);
 	ok(boot_ecx && !(boot_ecx & 0xfff), "boot %%ecx is the memory size (%u MiB)", boot_ecx >> 20);
 	ok(boot_ebx >= boot_ecx, "boot %%ebx is the Switcher, above our memory (0x%x)", boot_ebx);
-	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0, 0);
+	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0);
 	ok(lguest_data.switcher_base == boot_ebx &&
 	   lguest_data.reserve_mem == 0 - boot_ebx,
 	   "lguest_data tells the same Switcher base and reserve (0x%x)", lguest_data.reserve_mem);

@@ -11,7 +11,7 @@ void guest_main(void)
 	u32 n = 100000000;
 	u64 t0, t1;
 
-	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0, 0);
+	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0);
 	t0 = rdtsc();
 	asm volatile("1: decl %0\n\tjnz 1b" : "+r" (n) : : "cc");
 	t1 = rdtsc();

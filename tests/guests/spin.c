@@ -10,7 +10,7 @@ void guest_main(void)
 	puts("spinning forever\n");
 	for (;;) {
 #ifdef HALT
-		hcall(LHCALL_HALT, 0, 0, 0, 0);
+		hcall(LHCALL_HALT, 0, 0, 0);
 #endif
 	}
 }

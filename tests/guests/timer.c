@@ -29,7 +29,7 @@ void irq_handler(unsigned int irq)
 		return;
 	}
 	if (++ticks < 200)
-		hcall(LHCALL_SET_CLOCKEVENT, until_tick(ticks + 1), 0, 0, 0);
+		hcall(LHCALL_SET_CLOCKEVENT, until_tick(ticks + 1), 0, 0);
 }
 
 void guest_main(void)
@@ -44,9 +44,9 @@ void guest_main(void)
 	set_trap(LGUEST_IRQ_BASE + 0);
 	irqs_on();
 	t0 = rdtsc();
-	hcall(LHCALL_SET_CLOCKEVENT, 10000000, 0, 0, 0);
+	hcall(LHCALL_SET_CLOCKEVENT, 10000000, 0, 0);
 	while (ticks < 200)
-		hcall(LHCALL_HALT, 0, 0, 0, 0);
+		hcall(LHCALL_HALT, 0, 0, 0);
 	t1 = rdtsc();
 	ms = (u32)((t1 - t0) / lguest_data.tsc_khz);
 	ok(ms >= 1800 && ms <= 2200, "200 ticks at 100 Hz took %u ms (2000 +-10%%)", ms);

@@ -13,7 +13,7 @@ void guest_main(void)
 {
 	u32 start = ((u32)_end + 4095) & ~4095u, bad = 0, pages = 0;
 
-	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0, 0);
+	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0);
 	for (u32 a = start; a < boot_ecx; a += 4096, pages++)
 		for (u32 o = 0; o < 4096; o += 1024)
 			*(volatile u32 *)(a + o) = a ^ o ^ 0x5a5aa5a5;
@@ -26,7 +26,7 @@ void guest_main(void)
 	/* hold: keep it all (pinned by the host) until we are killed. */
 	puts("holding\n");
 	for (;;)
-		hcall(LHCALL_HALT, 0, 0, 0, 0);
+		hcall(LHCALL_HALT, 0, 0, 0);
 #endif
 	finish();
 }

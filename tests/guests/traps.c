@@ -21,7 +21,7 @@ void guest_main(void)
 {
 	u32 unmapped, count;
 
-	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0, 0);
+	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0);
 	set_all_traps();
 
 	EXPECT_TRAP("xorl %%ecx, %%ecx; divl %%ecx");

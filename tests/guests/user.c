@@ -66,9 +66,9 @@ void guest_main(void)
 	lg_init();
 	set_all_traps();
 	set_trap(0x80);
-	hcall(LHCALL_LOAD_GDT_ENTRY, 14, lo, hi | 0xfb00, 0);	/* DPL 3 code */
-	hcall(LHCALL_LOAD_GDT_ENTRY, 15, lo, hi | 0xf300, 0);	/* DPL 3 data */
-	hcall(LHCALL_SET_STACK, LGUEST_BOOT_DS, (u32)kstack + sizeof(kstack), 0, 0);
+	hcall(LHCALL_LOAD_GDT_ENTRY, 14, lo, hi | 0xfb00);	/* DPL 3 code */
+	hcall(LHCALL_LOAD_GDT_ENTRY, 15, lo, hi | 0xf300);	/* DPL 3 data */
+	hcall(LHCALL_SET_STACK, LGUEST_BOOT_DS, (u32)kstack + sizeof(kstack), 0);
 	asm volatile("movl %0, %%ds\n\t"
 		     "movl %0, %%es\n\t"
 		     "pushl %0\n\t"

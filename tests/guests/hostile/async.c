@@ -12,9 +12,8 @@ void guest_main(void)
 		lguest_data.hcalls[i].arg1 = rand32();
 		lguest_data.hcalls[i].arg2 = rand32();
 		lguest_data.hcalls[i].arg3 = rand32();
-		lguest_data.hcalls[i].arg4 = rand32();
 		lguest_data.hcall_status[i] = 0;
 	}
-	hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0, 0);
+	hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
 	poweroff("still alive after a ring of garbage");
 }

@@ -9,6 +9,6 @@
 void guest_main(void)
 {
 	puts("asking for console input at the end of our memory\n");
-	hcall(LHCALL_CONSOLE_READ, boot_ecx - 16, 64, 0, 0);
+	hcall(LHCALL_CONSOLE_READ, boot_ecx - 16, 64, 0);
 	poweroff("still alive after a bad console read");
 }

@@ -30,10 +30,10 @@ static void valid_random_call(void)
 		handler = rand32() % boot_ecx;
 		if (rand32() & 1)
 			hcall(LHCALL_LOAD_IDT_ENTRY, rand32() % 256,
-			      idt_gate_lo(handler), idt_gate_hi(handler), 0);
+			      idt_gate_lo(handler), idt_gate_hi(handler));
 		else
 			hcall(LHCALL_LOAD_IDT_ENTRY, rand32() % 256, rand32(),
-			      rand32() & ~0x8000u, 0);
+			      rand32() & ~0x8000u);
 		break;
 	case 1:	/* a ring-1 or ring-3 data or code segment below the Switcher */
 		base = rand32() % (boot_ebx / 2);
@@ -45,16 +45,16 @@ static void valid_random_call(void)
 		lo = (base << 16) | (limit & 0xffff);
 		if (rand32() % 8 == 0)
 			hi &= ~0x8000u;	/* not present */
-		hcall(LHCALL_LOAD_GDT_ENTRY, pick(gdt_slots, ARRAY_SIZE(gdt_slots)), lo, hi, 0);
+		hcall(LHCALL_LOAD_GDT_ENTRY, pick(gdt_slots, ARRAY_SIZE(gdt_slots)), lo, hi);
 		break;
 	case 2:	/* a kernel stack anywhere */
-		hcall(LHCALL_SET_STACK, LGUEST_BOOT_DS, rand32(), 0, 0);
+		hcall(LHCALL_SET_STACK, LGUEST_BOOT_DS, rand32(), 0);
 		break;
 	case 3:	/* console writes of nothing, from anywhere in memory */
-		hcall(LHCALL_CONSOLE_WRITE, rand32() % boot_ecx, 0, rand32(), rand32());
+		hcall(LHCALL_CONSOLE_WRITE, rand32() % boot_ecx, 0, rand32());
 		break;
 	default:	/* a hypercall with ignored arguments randomised */
-		hcall(LHCALL_LOAD_IDT_ENTRY, rand32() % 256, 0, rand32() & ~0x8000u, rand32());
+		hcall(LHCALL_LOAD_IDT_ENTRY, rand32() % 256, 0, rand32() & ~0x8000u);
 		break;
 	}
 }
@@ -64,7 +64,7 @@ void guest_main(void)
 	u32 i;
 
 	srand32(boot_esi ^ 0x9e3779b9);
-	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0, 0);
+	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0);
 	for (i = 0; i < 1000000; i++)
 		valid_random_call();
 	printf("fuzz: survived 1000000 random valid hypercalls; now fully random\n");
@@ -76,6 +76,6 @@ void guest_main(void)
 			call %= 24;
 		if (call == LHCALL_HALT)
 			continue;
-		hcall(call, rand32(), rand32(), rand32(), rand32());
+		hcall(call, rand32(), rand32(), rand32());
 	}
 }

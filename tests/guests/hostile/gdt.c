@@ -18,6 +18,6 @@ void guest_main(void)
 	u32 lo = ((u32)LGUEST_BOOT_CS << 16) | 0x0000, hi = 0x0010ac00;
 #endif
 	puts("loading a GDT entry the host must refuse\n");
-	hcall(LHCALL_LOAD_GDT_ENTRY, 20, lo, hi, 0);
+	hcall(LHCALL_LOAD_GDT_ENTRY, 20, lo, hi);
 	poweroff("still alive after a bad GDT entry");
 }

@@ -274,7 +274,7 @@ void gf_panic_ss(void);
 static void __attribute__((noreturn)) panic(const char *why)
 {
 	printf("gfuzz: PANIC at step %u (seed %u): %s\n", step, seed, why);
-	hcall(LHCALL_SHUTDOWN, (u32)"gfuzz panic", LGUEST_SHUTDOWN_PANIC, 0, 0);
+	hcall(LHCALL_SHUTDOWN, (u32)"gfuzz panic", LGUEST_SHUTDOWN_PANIC, 0);
 	for (;;)
 		;
 }
@@ -302,7 +302,7 @@ void gf_trap(struct gframe *f)
 		irqs++;
 		/* Keep the clock coming, now and then, at random points. */
 		if (f->vector == LGUEST_IRQ_BASE && irand() % 4 == 0)
-			hcall(LHCALL_SET_CLOCKEVENT, 1 + irand() % 200000, 0, 0, 0);
+			hcall(LHCALL_SET_CLOCKEVENT, 1 + irand() % 200000, 0, 0);
 		return;
 	}
 	if (!gf_armed) {
@@ -494,7 +494,7 @@ static u32 writable_addr(void)
 
 static u32 ring_next;
 
-static void ring_queue(u32 call, u32 a1, u32 a2, u32 a3, u32 a4)
+static void ring_queue(u32 call, u32 a1, u32 a2, u32 a3)
 {
 	u32 i = ring_next, tries = 0;
 
@@ -502,7 +502,7 @@ static void ring_queue(u32 call, u32 a1, u32 a2, u32 a3, u32 a4)
 		/* A slot we left with an odd status is still ours: refill it. */
 		if (lguest_data.hcall_status[i] != 0)
 			break;
-		hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0, 0);
+		hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
 		if (++tries > 4)
 			panic("the async ring does not drain");
 	}
@@ -510,7 +510,6 @@ static void ring_queue(u32 call, u32 a1, u32 a2, u32 a3, u32 a4)
 	lguest_data.hcalls[i].arg1 = a1;
 	lguest_data.hcalls[i].arg2 = a2;
 	lguest_data.hcalls[i].arg3 = a3;
-	lguest_data.hcalls[i].arg4 = a4;
 	asm volatile("" ::: "memory");
 	lguest_data.hcall_status[i] = 0;
 	ring_next = (i + 1) % LHCALL_RING_SIZE;
@@ -572,7 +571,7 @@ static u64 bad_desc(void)
 
 static void load_gdt(u32 i, u64 d)
 {
-	hcall(LHCALL_LOAD_GDT_ENTRY, i, (u32)d, (u32)(d >> 32), 0);
+	hcall(LHCALL_LOAD_GDT_ENTRY, i, (u32)d, (u32)(d >> 32));
 	if (i < LGUEST_GDT_ENTRIES)
 		gdt_copy[i] = (d >> 47) & 1 ? d : 0;
 }
@@ -593,7 +592,7 @@ static void set_gate(u32 v)
 
 	/* int3, into and int $0x80 must be reachable from ring 3. */
 	hcall(LHCALL_LOAD_IDT_ENTRY, v, gate_lo(h),
-	      gate_hi(h, 0xE, (v == 3 || v == 4 || v == 0x80) ? 3 : 1), 0);
+	      gate_hi(h, 0xE, (v == 3 || v == 4 || v == 0x80) ? 3 : 1));
 }
 
 /* A descriptor from base up to just below the Switcher, 4K granular. */
@@ -632,23 +631,23 @@ static void op_hcall(u32 unused)
 	(void)unused;
 	switch (rnd(12)) {
 	case 0:
-		hcall(LHCALL_CONSOLE_WRITE, odd_value(), 0, rand32(), rand32());
+		hcall(LHCALL_CONSOLE_WRITE, odd_value(), 0, rand32());
 		break;
 	case 1:
-		hcall(LHCALL_FLUSH_TLB, chance(2) ? rand32() : 0, rand32(), 0, 0);
+		hcall(LHCALL_FLUSH_TLB, chance(2) ? rand32() : 0, rand32(), 0);
 		break;
 	case 2:
-		hcall(LHCALL_SET_CLOCKEVENT, chance(4) ? 0 : 1 + rnd(chance(4) ? 100000000 : 100000), 0, 0, 0);
+		hcall(LHCALL_SET_CLOCKEVENT, chance(4) ? 0 : 1 + rnd(chance(4) ? 100000000 : 100000), 0, 0);
 		break;
 	case 3:	/* a kernel stack anywhere, on a ring-1 data segment */
 		hcall(LHCALL_SET_STACK, chance(4) && gdt_copy[STACK_SLOT] ? (STACK_SLOT << 3) | 1 : BOOT_DS,
-		      odd_value(), 0, 0);
+		      odd_value(), 0);
 		break;
 	case 4:
-		hcall(LHCALL_SEND_INTERRUPTS, rand32(), rand32(), rand32(), rand32());
+		hcall(LHCALL_SEND_INTERRUPTS, rand32(), rand32(), rand32());
 		break;
 	case 5:
-		hcall(LHCALL_FLUSH_ASYNC, rand32(), rand32(), rand32(), rand32());
+		hcall(LHCALL_FLUSH_ASYNC, rand32(), rand32(), rand32());
 		break;
 	case 6: {
 		/*
@@ -660,17 +659,17 @@ static void op_hcall(u32 unused)
 
 		lguest_data.irq_enabled = 0;
 		lguest_data.blocked_interrupts &= ~1u;
-		hcall(LHCALL_SET_CLOCKEVENT, 1 + rnd(50000), 0, 0, 0);
-		hcall(LHCALL_HALT, rand32(), rand32(), 0, 0);
+		hcall(LHCALL_SET_CLOCKEVENT, 1 + rnd(50000), 0, 0);
+		hcall(LHCALL_HALT, rand32(), rand32(), 0);
 		lguest_data.irq_enabled = was;
 		break;
 	}
 	case 7:	/* console input: usually nothing waits */
-		hcall(LHCALL_CONSOLE_READ, (u32)conbuf, 4 + 4 * rnd(17), 0, 0);
+		hcall(LHCALL_CONSOLE_READ, (u32)conbuf, 4 + 4 * rnd(17), 0);
 		break;
 	case 8:	/* SET_PTE/PMD/PGD for a random table and address below the Switcher */
 		hcall(set_call(), chance(2) ? top_of(rnd(NAS)) : rand32(),
-		      rand32() % sb, rand32(), rand32());
+		      rand32() % sb, rand32());
 		break;
 	case 9:	/* the boot segments again, unchanged */
 		load_gdt(12, gdt_copy[12]);
@@ -678,50 +677,50 @@ static void op_hcall(u32 unused)
 		break;
 	default:
 		if (!fatal_ok()) {
-			hcall(LHCALL_SEND_INTERRUPTS, 0, 0, 0, 0);
+			hcall(LHCALL_SEND_INTERRUPTS, 0, 0, 0);
 			break;
 		}
 		switch (rnd(10)) {
 		case 0:
 			fatal_note("an unknown hypercall");
 			hcall(pick((const u32[]){ 8, 11, 12, 16, 17, 21, 31, 0x100, 0xffffffff }, 9),
-			      rand32(), rand32(), rand32(), rand32());
+			      rand32(), rand32(), rand32());
 			break;
 		case 1:
 			fatal_note("a hypercall with every register random");
-			hcall(rand32() % 24, rand32(), rand32(), rand32(), rand32());
+			hcall(rand32() % 24, rand32(), rand32(), rand32());
 			break;
 		case 2:
 			fatal_note("LHCALL_LGUEST_INIT again");
-			hcall(LHCALL_LGUEST_INIT, odd_value(), 0, 0, 0);
+			hcall(LHCALL_LGUEST_INIT, odd_value(), 0, 0);
 			break;
 		case 3:
 			fatal_note("LHCALL_SHUTDOWN of an unknown kind");
-			hcall(LHCALL_SHUTDOWN, (u32)"x", 3 + rnd(100), 0, 0);
+			hcall(LHCALL_SHUTDOWN, (u32)"x", 3 + rnd(100), 0);
 			break;
 		case 4:
 			fatal_note("LHCALL_CONSOLE_WRITE too long or outside memory");
-			hcall(LHCALL_CONSOLE_WRITE, chance(2) ? mem - rnd(8) : 0, 1025 + rnd(1 << 20), 0, 0);
+			hcall(LHCALL_CONSOLE_WRITE, chance(2) ? mem - rnd(8) : 0, 1025 + rnd(1 << 20), 0);
 			break;
 		case 5:
 			fatal_note("LHCALL_CONSOLE_READ of a bad buffer");
-			hcall(LHCALL_CONSOLE_READ, odd_value() | 1, odd_value(), 0, 0);
+			hcall(LHCALL_CONSOLE_READ, odd_value() | 1, odd_value(), 0);
 			break;
 		case 6:
 			fatal_note("LHCALL_SET_STACK with a bad segment");
-			hcall(LHCALL_SET_STACK, rand32() & ~0x68u, rand32(), 0, 0);
+			hcall(LHCALL_SET_STACK, rand32() & ~0x68u, rand32(), 0);
 			break;
 		case 7:
 			fatal_note("LHCALL_NEW_PGTABLE beyond memory or misaligned");
-			hcall(LHCALL_NEW_PGTABLE, chance(2) ? mem + rnd(1 << 20) : top_of(0) + 1 + rnd(31), 0, 0, 0);
+			hcall(LHCALL_NEW_PGTABLE, chance(2) ? mem + rnd(1 << 20) : top_of(0) + 1 + rnd(31), 0, 0);
 			break;
 		case 8:
 			fatal_note("a page table update for a Switcher address");
-			hcall(LHCALL_SET_PTE + rnd(2), top_of(cur_as), sb + rnd(0 - sb), 0, 0);
+			hcall(LHCALL_SET_PTE + rnd(2), top_of(cur_as), sb + rnd(0 - sb), 0);
 			break;
 		default:
 			fatal_note("LHCALL_SHUTDOWN with a reason outside memory");
-			hcall(LHCALL_SHUTDOWN, mem + rnd(0x1000), 0, 0, 0);
+			hcall(LHCALL_SHUTDOWN, mem + rnd(0x1000), 0, 0);
 		}
 	}
 }
@@ -736,25 +735,25 @@ static void op_ring(u32 unused)
 		switch (rnd(9)) {
 		case 0:
 			ring_queue(set_call(), top_of(rnd(NAS)),
-				   chance(2) ? win_addr() : rand32() % sb, rand32(), rand32());
+				   chance(2) ? win_addr() : rand32() % sb, rand32());
 			break;
 		case 1:
 			ring_queue(LHCALL_NEW_PGTABLE, top_of(cur_as = rnd(NAS)),
-				   chance(2) ? 0 : odd_value(), rand32(), rand32());
+				   chance(2) ? 0 : odd_value(), rand32());
 			break;
 		case 2:
-			ring_queue(LHCALL_FLUSH_TLB, rand32() & 1, 0, 0, 0);
+			ring_queue(LHCALL_FLUSH_TLB, rand32() & 1, 0, 0);
 			break;
 		case 3:
-			ring_queue(LHCALL_SET_CLOCKEVENT, rnd(100000), 0, 0, 0);
+			ring_queue(LHCALL_SET_CLOCKEVENT, rnd(100000), 0, 0);
 			break;
 		case 4:
-			ring_queue(LHCALL_SET_STACK, BOOT_DS, odd_value(), 0, 0);
+			ring_queue(LHCALL_SET_STACK, BOOT_DS, odd_value(), 0);
 			break;
 		case 5: {	/* an untracked GDT slot: data only (see gdt_copy) */
 			u64 d = chance(4) ? rand64() & ~(1ull << 47) : good_desc(0);
 
-			ring_queue(LHCALL_LOAD_GDT_ENTRY, 1 + rnd(8), (u32)d, (u32)(d >> 32), 0);
+			ring_queue(LHCALL_LOAD_GDT_ENTRY, 1 + rnd(8), (u32)d, (u32)(d >> 32));
 			break;
 		}
 		case 6: {	/* vectors we never take: 64-255 but 0x80 */
@@ -763,29 +762,29 @@ static void op_ring(u32 unused)
 			if (v == 0x80)
 				v++;
 			ring_queue(LHCALL_LOAD_IDT_ENTRY, v, gate_lo(h),
-				   chance(4) ? 0 : gate_hi(h, 0xE + rnd(2), chance(2) ? 1 : 3), 0);
+				   chance(4) ? 0 : gate_hi(h, 0xE + rnd(2), chance(2) ? 1 : 3));
 			break;
 		}
 		case 7:
-			ring_queue(LHCALL_CONSOLE_WRITE, odd_value(), 0, 0, 0);
+			ring_queue(LHCALL_CONSOLE_WRITE, odd_value(), 0, 0);
 			break;
 		default:
 			ring_queue(chance(2) ? LHCALL_FLUSH_ASYNC : LHCALL_SEND_INTERRUPTS,
-				   rand32(), rand32(), rand32(), rand32());
+				   rand32(), rand32(), rand32());
 		}
 		/* Sometimes an exit mid-way, so the host runs part of a batch. */
 		if (chance(16))
-			hcall(LHCALL_SEND_INTERRUPTS, 0, 0, 0, 0);
+			hcall(LHCALL_SEND_INTERRUPTS, 0, 0, 0);
 	}
 	/* A slot left with an odd status stops the host there, until refilled. */
 	if (chance(8))
 		lguest_data.hcall_status[ring_next] = 1 + rnd(0xfe);
 	if (fatal_ok()) {
 		fatal_note("garbage in the async ring");
-		ring_queue(rand32() | 0x100, rand32(), rand32(), rand32(), rand32());
+		ring_queue(rand32() | 0x100, rand32(), rand32(), rand32());
 	}
 	if (chance(2))
-		hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0, 0);
+		hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
 }
 
 /* With gfuzz.trace=1: what a step does, before it does it. */
@@ -799,11 +798,11 @@ static void tell(u32 call, u32 top, u32 va)
 		break;
 	case 1:
 		TR("queue call %u (0x%x, 0x%x)\n", call, top, va);
-		ring_queue(call, top, va, 0, 0);
+		ring_queue(call, top, va, 0);
 		break;
 	default:
 		TR("call %u (0x%x, 0x%x)\n", call, top, va);
-		hcall(call, top, va, 0, 0);
+		hcall(call, top, va, 0);
 	}
 }
 
@@ -865,12 +864,12 @@ static void op_pgtable(u32 unused)
 
 		cur_as = as;
 		TR("NEW_PGTABLE 0x%x split 0x%x\n", top_of(as), split);
-		hcall(LHCALL_NEW_PGTABLE, top_of(as), split, 0, 0);
+		hcall(LHCALL_NEW_PGTABLE, top_of(as), split, 0);
 		break;
 	}
 	case 6:
 		TR("FLUSH_TLB\n");
-		hcall(LHCALL_FLUSH_TLB, rnd(2), 0, 0, 0);
+		hcall(LHCALL_FLUSH_TLB, rnd(2), 0, 0);
 		break;
 	default:	/* wipe a whole window table */
 		TR("rewrite a window table\n");
@@ -909,11 +908,11 @@ static void op_touch(u32 unused)
 			((volatile u64 *)(pdpts + 32 * as))[1] = (u32)wpmd[as] | P_P;
 			put_entry(wpmd[as], win_dir_index(a), (u32)etp | P_P | P_RW | P_US |
 				  (chance(4) ? P_NX : 0));
-			hcall(LHCALL_SET_PGD, top_of(as), a, 0, 0);
+			hcall(LHCALL_SET_PGD, top_of(as), a, 0);
 		} else {
 			put_entry(tops[as], win_dir_index(a), (u32)etp | P_P | P_RW | P_US);
 		}
-		hcall(LHCALL_SET_PMD, top_of(as), a, 0, 0);
+		hcall(LHCALL_SET_PMD, top_of(as), a, 0);
 		asm volatile("call *%0" : : "r" (a) : "memory", "eax", "ecx", "edx");
 		break;
 	}
@@ -969,20 +968,20 @@ static void op_idt(u32 unused)
 		case 0:
 			fatal_note("an IDT entry with a bad type");
 			hcall(LHCALL_LOAD_IDT_ENTRY, v, gate_lo((u32)gf_pad_r1),
-			      gate_hi((u32)gf_pad_r1, pick((const u32[]){ 0x5, 0x6, 0x7, 0xC, 0x1, 0 }, 6), 1), 0);
+			      gate_hi((u32)gf_pad_r1, pick((const u32[]){ 0x5, 0x6, 0x7, 0xC, 0x1, 0 }, 6), 1));
 			break;
 		case 1:
 			fatal_note("an IDT entry with a bad selector");
-			hcall(LHCALL_LOAD_IDT_ENTRY, v, (rand32() << 16) | 0x1234, gate_hi(0, 0xE, 1), 0);
+			hcall(LHCALL_LOAD_IDT_ENTRY, v, (rand32() << 16) | 0x1234, gate_hi(0, 0xE, 1));
 			break;
 		case 2:
 			fatal_note("an IDT entry into the Switcher");
 			h = lguest_data.switcher_base + rnd(0 - lguest_data.switcher_base);
-			hcall(LHCALL_LOAD_IDT_ENTRY, v, gate_lo(h), gate_hi(h, 0xE, 1), 0);
+			hcall(LHCALL_LOAD_IDT_ENTRY, v, gate_lo(h), gate_hi(h, 0xE, 1));
 			break;
 		default:
 			fatal_note("a trap with no IDT entry");
-			hcall(LHCALL_LOAD_IDT_ENTRY, 6, 0, 0, 0);
+			hcall(LHCALL_LOAD_IDT_ENTRY, 6, 0, 0);
 			asm volatile("ud2");
 		}
 		return;
@@ -1008,7 +1007,7 @@ static void op_idt(u32 unused)
 	/* Removed, or garbage without the present bit: only where no trap comes. */
 	if (v >= LGUEST_IRQ_BASE + LGUEST_IRQS && chance(8))
 		hi = chance(2) ? 0 : rand32() & ~0x8000u;
-	hcall(LHCALL_LOAD_IDT_ENTRY, v, gate_lo(h), hi, rand32());
+	hcall(LHCALL_LOAD_IDT_ENTRY, v, gate_lo(h), hi);
 	if ((hi & 0x8000) && v != LGUEST_TRAP_ENTRY) {
 		if (v == 3 || v == 4 || v == 0x80 || v < 32 || chance(4))
 			asm volatile("call *%0" : : "r" (gf_int_table + 4 * v) : "memory", "eax", "ecx", "edx");
@@ -1021,7 +1020,7 @@ static void op_idt(u32 unused)
 static void idt_restore(void)
 {
 	if (dirty_vec == 2 || dirty_vec == LGUEST_TRAP_ENTRY)
-		hcall(LHCALL_LOAD_IDT_ENTRY, dirty_vec, 0, 0, 0);
+		hcall(LHCALL_LOAD_IDT_ENTRY, dirty_vec, 0, 0);
 	else if (dirty_vec < 256)
 		set_gate(dirty_vec);
 	dirty_vec = ~0u;
@@ -1105,7 +1104,7 @@ static void op_segment(u32 unused)
 		if (ours && chance(2)) {
 			dirty_vec = 3;
 			hcall(LHCALL_LOAD_IDT_ENTRY, 3, gate_lo((u32)gf_recover),
-			      gate_hi((u32)gf_recover, 0xE, 3), 0);
+			      gate_hi((u32)gf_recover, 0xE, 3));
 			asm volatile("movl gf_sel, %%eax\n\t"
 				     "movl %%eax, %%ss\n\t"
 				     "movl gf_esp_alt, %%esp\n\t"
@@ -1196,14 +1195,14 @@ static void op_iret(u32 unused)
 			u32 base = rnd(target);
 
 			load_gdt(STACK_SLOT, flat_desc(base, 0x2, 1));
-			hcall(LHCALL_SET_STACK, (STACK_SLOT << 3) | 1, target - base, 0, 0);
+			hcall(LHCALL_SET_STACK, (STACK_SLOT << 3) | 1, target - base, 0);
 		} else {
 			hcall(LHCALL_SET_STACK, BOOT_DS,
-			      (u32)kstack + 1024 + rnd(7168) - (k == 1 ? rnd(4) : 0), 0, 0);
+			      (u32)kstack + 1024 + rnd(7168) - (k == 1 ? rnd(4) : 0), 0);
 		}
 		if (fatal_ok()) {
 			fatal_note("a ring-3 trap onto a kernel stack outside memory");
-			hcall(LHCALL_SET_STACK, BOOT_DS, mem + 16 + rnd(1 << 20), 0, 0);
+			hcall(LHCALL_SET_STACK, BOOT_DS, mem + 16 + rnd(1 << 20), 0);
 			cs = USER_CS;
 			ss = USER_DS;
 			eip = (u32)gf_upad_int80;
@@ -1376,13 +1375,13 @@ static void op_irq(u32 unused)
 		lguest_data.blocked_interrupts = chance(2) ? 0 : rand32();
 		break;
 	case 3:
-		hcall(LHCALL_SET_CLOCKEVENT, 1 + rnd(chance(2) ? 1000 : 200000), 0, 0, 0);
+		hcall(LHCALL_SET_CLOCKEVENT, 1 + rnd(chance(2) ? 1000 : 200000), 0, 0);
 		break;
 	case 4:	/* a no-interrupt window anywhere, for a moment */
 		lguest_data.noirq_start = rand32();
 		lguest_data.noirq_end = rand32();
 		lguest_data.irq_enabled = 0x200;
-		hcall(LHCALL_SEND_INTERRUPTS, 0, 0, 0, 0);
+		hcall(LHCALL_SEND_INTERRUPTS, 0, 0, 0);
 		lguest_data.noirq_start = (u32)gf_noirq_start;
 		lguest_data.noirq_end = (u32)gf_noirq_end;
 		break;
@@ -1391,7 +1390,7 @@ static void op_irq(u32 unused)
 		lguest_data.cr2 = rand32();
 		lguest_data.reserved[rnd(4)] = rand32();
 		lguest_data.irq_enabled = 0x200;
-		hcall(LHCALL_SEND_INTERRUPTS, 0, 0, 0, 0);
+		hcall(LHCALL_SEND_INTERRUPTS, 0, 0, 0);
 	}
 }
 
@@ -1533,12 +1532,12 @@ void guest_main(void)
 	gdt_copy[13] = make_desc(0, (lguest_data.switcher_base >> 12) - 1, 0x3, 1, 0xc);
 	load_gdt(14, make_desc(0, (lguest_data.switcher_base >> 12) - 1, 0xb, 3, 0xc));
 	load_gdt(15, make_desc(0, (lguest_data.switcher_base >> 12) - 1, 0x3, 3, 0xc));
-	hcall(LHCALL_SET_STACK, BOOT_DS, (u32)kstack + sizeof(kstack), 0, 0);
+	hcall(LHCALL_SET_STACK, BOOT_DS, (u32)kstack + sizeof(kstack), 0);
 	build_address_spaces();
-	hcall(LHCALL_NEW_PGTABLE, top_of(0), 0, 0, 0);
+	hcall(LHCALL_NEW_PGTABLE, top_of(0), 0, 0);
 	printf("gfuzz: %s tables, switcher at 0x%x, %u MB\n", pae ? "PAE" : "2-level",
 	       lguest_data.switcher_base, mem >> 20);
-	hcall(LHCALL_SET_CLOCKEVENT, 100000, 0, 0, 0);
+	hcall(LHCALL_SET_CLOCKEVENT, 100000, 0, 0);
 	lguest_data.irq_enabled = 0x200;
 
 	for (u32 i = 0; i < ARRAY_SIZE(ops); i++)

@@ -5,6 +5,6 @@
 void guest_main(void)
 {
 	puts("calling hypercall 999\n");
-	hcall(999, 1, 2, 3, 4);
+	hcall(999, 1, 2, 3);
 	poweroff("still alive after an unknown hypercall");
 }

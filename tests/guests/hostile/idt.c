@@ -7,6 +7,6 @@ void guest_main(void)
 	u32 h = boot_ebx + 0x10;
 
 	puts("loading an IDT entry pointing into the Switcher\n");
-	hcall(LHCALL_LOAD_IDT_ENTRY, 14, idt_gate_lo(h), idt_gate_hi(h), 0);
+	hcall(LHCALL_LOAD_IDT_ENTRY, 14, idt_gate_lo(h), idt_gate_hi(h));
 	poweroff("still alive after a bad IDT entry");
 }

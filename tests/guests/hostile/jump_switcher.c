@@ -6,7 +6,7 @@ void guest_main(void)
 {
 	void (*f)(void);
 
-	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0, 0);
+	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0);
 	puts("jumping into the Switcher\n");
 	f = (void (*)(void))lguest_data.switcher_base;
 	f();

@@ -32,7 +32,7 @@ void guest_main(void)
 	*(volatile u32 *)lguest_data.switcher_base = 0xdeadbeef;
 #else
 	puts("switching to a page table beyond our memory\n");
-	hcall(LHCALL_NEW_PGTABLE, boot_ecx + 0x10000, 0, 0, 0);
+	hcall(LHCALL_NEW_PGTABLE, boot_ecx + 0x10000, 0, 0);
 #endif
 	poweroff("still alive after hostile page tables");
 }

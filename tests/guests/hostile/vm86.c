@@ -12,7 +12,7 @@ void guest_main(void)
 {
 	/* In vm86 mode, 0x1000:0 is linear 0x10000: a hlt, which faults. */
 	*(volatile unsigned char *)0x10000 = 0xf4;
-	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0, 0);
+	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0);
 	asm volatile("pushl $0\n\t"		/* gs */
 		     "pushl $0\n\t"		/* fs */
 		     "pushl $0\n\t"		/* ds */

@@ -4,7 +4,7 @@
 
 void guest_main(void)
 {
-	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0, 0);
+	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0);
 	puts("writing to the Switcher's pages\n");
 	for (u32 a = lguest_data.switcher_base; a >= lguest_data.switcher_base; a += 4096)
 		*(volatile u32 *)a = 0xdeadbeef;

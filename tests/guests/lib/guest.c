@@ -16,7 +16,7 @@ void async_hcall(u32 call, u32 a1, u32 a2, u32 a3)
 
 	/* A full ring: let the host run it. */
 	while (lguest_data.hcall_status[i] != 0xff)
-		hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0, 0);
+		hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
 	lguest_data.hcalls[i].call = call;
 	lguest_data.hcalls[i].arg1 = a1;
 	lguest_data.hcalls[i].arg2 = a2;
@@ -36,7 +36,7 @@ static unsigned int used;
 static void flush(void)
 {
 	if (used)
-		hcall(LHCALL_CONSOLE_WRITE, (u32)line, used, 0, 0);
+		hcall(LHCALL_CONSOLE_WRITE, (u32)line, used, 0);
 	used = 0;
 }
 
@@ -125,7 +125,7 @@ void ok(int cond, const char *fmt, ...)
 void poweroff(const char *reason)
 {
 	flush();
-	hcall(LHCALL_SHUTDOWN, (u32)reason, LGUEST_SHUTDOWN_POWEROFF, 0, 0);
+	hcall(LHCALL_SHUTDOWN, (u32)reason, LGUEST_SHUTDOWN_POWEROFF, 0);
 	for (;;)
 		;
 }
@@ -151,7 +151,7 @@ void set_trap(unsigned int vector)
 {
 	u32 h = (u32)trap_stubs + vector * 16;
 
-	hcall(LHCALL_LOAD_IDT_ENTRY, vector, idt_gate_lo(h), idt_gate_hi(h), 0);
+	hcall(LHCALL_LOAD_IDT_ENTRY, vector, idt_gate_lo(h), idt_gate_hi(h));
 }
 
 void set_all_traps(void)
@@ -165,7 +165,7 @@ extern char noirq_start[], noirq_end[];
 
 void lg_init(void)
 {
-	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0, 0);
+	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0);
 	lguest_data.noirq_start = (u32)noirq_start;
 	lguest_data.noirq_end = (u32)noirq_end;
 }
@@ -211,7 +211,7 @@ void spin_ms(u32 ms)
 	u64 end = rdtsc() + (u64)ms * lguest_data.tsc_khz;
 
 	while (rdtsc() < end)
-		hcall(LHCALL_SEND_INTERRUPTS, 0, 0, 0, 0);
+		hcall(LHCALL_SEND_INTERRUPTS, 0, 0, 0);
 }
 
 static u32 rng = 2463534242u;

@@ -17,11 +17,11 @@ typedef uint64_t u64;
 extern u32 boot_eax, boot_ebx, boot_ecx, boot_edx, boot_esi;
 extern struct lguest_data lguest_data;
 
-static inline u32 hcall(u32 call, u32 a1, u32 a2, u32 a3, u32 a4)
+static inline u32 hcall(u32 call, u32 a1, u32 a2, u32 a3)
 {
 	asm volatile("int $0x1f"
 		     : "+a" (call)
-		     : "b" (a1), "c" (a2), "d" (a3), "S" (a4)
+		     : "b" (a1), "c" (a2), "d" (a3)
 		     : "memory");
 	return call;
 }
@@ -95,7 +95,7 @@ static inline void irqs_on(void)
 {
 	lguest_data.irq_enabled = 0x200;
 	if (lguest_data.irq_pending)
-		hcall(LHCALL_SEND_INTERRUPTS, 0, 0, 0, 0);
+		hcall(LHCALL_SEND_INTERRUPTS, 0, 0, 0);
 }
 
 static inline void irqs_off(void)

@@ -90,7 +90,14 @@ void as_set_quiet(struct as *as, u32 va, u64 pte)
 void as_set(struct as *as, u32 va, u64 pte)
 {
 	as_set_quiet(as, va, pte);
-	hcall(LHCALL_SET_PTE, as->top, va, (u32)pte, (u32)(pte >> 32));
+	hcall(LHCALL_SET_PTE, as->top, va, (u32)pte);
+}
+
+u64 as_get_dir(struct as *as, u32 va)
+{
+	void *p = dir_slot(as, va);
+
+	return lguest_data.pae ? *(u64 *)p : *(u32 *)p;
 }
 
 void as_set_dir(struct as *as, u32 va, u64 entry)
@@ -101,10 +108,10 @@ void as_set_dir(struct as *as, u32 va, u64 entry)
 		*(u64 *)p = entry;
 	else
 		*(u32 *)p = (u32)entry;
-	hcall(LHCALL_SET_PMD, as->top, va, 0, 0);
+	hcall(LHCALL_SET_PMD, as->top, va, 0);
 }
 
 void as_switch(struct as *as)
 {
-	hcall(LHCALL_NEW_PGTABLE, as->top, 0, 0, 0);
+	hcall(LHCALL_NEW_PGTABLE, as->top, 0, 0);
 }

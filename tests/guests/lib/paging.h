@@ -28,6 +28,7 @@ void as_set(struct as *as, u32 va, u64 pte);
 /* The same without telling the host (queue LHCALL_SET_PTE yourself). */
 void as_set_quiet(struct as *as, u32 va, u64 pte);
 /* The directory entry (PDE / PMD) for va. */
+u64 as_get_dir(struct as *as, u32 va);
 void as_set_dir(struct as *as, u32 va, u64 entry);
 void as_switch(struct as *as);
 
