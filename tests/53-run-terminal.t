@@ -15,7 +15,8 @@ mkdir -p "$RIG_LOGS"
 cleanup() { $T kill-server 2>/dev/null; }
 trap cleanup EXIT
 
-# wait_for PATTERN SECONDS: until the terminal shows PATTERN.
+# wait_for PATTERN SECONDS: until the terminal shows PATTERN (tmux drops
+# trailing blanks: the prompt "/ # " shows as "/ #").
 wait_for() {
 	i=0
 	while [ $i -lt "$2" ]; do
@@ -29,7 +30,7 @@ wait_for() {
 
 cd "$RIG_TOP" || exit 1
 $T new-session -d -s $S -x 160 -y 50 "make run; echo RUN-EXIT-\$?; sleep 600"
-if wait_for "/ # " 600; then
+if wait_for "/ #" 600; then
 	ok "make run in a terminal reaches the guest's shell prompt"
 else
 	nok "make run in a terminal reaches the guest's shell prompt"

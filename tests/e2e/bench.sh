@@ -1,8 +1,9 @@
 #!/bin/sh
 # Runs inside the stock i386 host for `make bench`: figures, not tests.
 RES=${RES:-/dev/stdout}
-insmod /lg.ko || { echo "not ok - insmod lg.ko" >"$RES"; exit 1; }
-echo "ok - insmod lg.ko" >"$RES"
+. "${0%/*}/tap.sh"
+insmod /lg.ko || { nok "insmod lg.ko"; exit 1; }
+ok "insmod lg.ko"
 /lguest 64m /guests/bench 2>&1 | grep '^bench:' | sed 's/^/# /' >"$RES"
 for i in 1 2 3; do
 	g=$(/lguest 64m /guests/speed 2>&1 | sed -n 's/.*took \([0-9]*\) cycles.*/\1/p')

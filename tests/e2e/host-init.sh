@@ -9,6 +9,7 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 RES=/dev/ttyS1
 export RES
+. /tests/tap.sh
 t=$(sed -n 's/.*rig_test=\([^ ]*\).*/\1/p' /proc/cmdline)
 echo "RIG: running ${t:-nothing}"
 echo "# cpuflags: $(grep -m1 '^flags' /proc/cpuinfo)" >"$RES"
@@ -21,7 +22,7 @@ if [ -n "$t" ] && [ -x "/tests/$t" ]; then
 	"/tests/$t"
 	echo "RIG: $t exited $?"
 else
-	echo "not ok - no test '/tests/$t' in the initramfs" >"$RES"
+	nok "no test '/tests/$t' in the initramfs"
 fi
 # Objects younger than 5 s are not reported yet, nor any whose contents
 # changed since the last scan: three scans, a little apart.  Reports go to
