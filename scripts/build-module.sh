@@ -17,19 +17,25 @@ else
 	kdir=$root/usr/src/linux-headers-$DEB_KERNEL_ABI-$flavour
 fi
 dst=$BUILD/$flavour
-# Tests running side by side may both build the debug host's lg.ko.
+ko=$dst/module/lg.ko
+# Tests running side by side may both want the debug host's lg.ko: one
+# builds, and a build of the same sources is not redone, so that nobody
+# removes a lg.ko another test is about to copy.
 mkdir -p "$dst"
 exec 8>"$dst/.lock"
 flock 8
-rm -rf "$dst/module" "$dst/include" "$dst/switcher" "$dst/VERSION"
-mkdir -p "$dst"
-cp -a "$TOP/module" "$TOP/include" "$TOP/switcher" "$TOP/VERSION" "$dst/"
-log=$dst/module-build.log
-if ! make -C "$kdir" M="$dst/module" modules >"$log" 2>&1; then
-	cat "$log" >&2
-	die "lg.ko failed to build for $flavour"
+key=$( (tar -C "$TOP" -cf - --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
+	module include switcher VERSION; echo "$kdir") | sha256sum | cut -c1-16)
+if [ ! -f "$ko" ] || [ "$(cat "$dst/.key" 2>/dev/null)" != "$key" ]; then
+	rm -rf "$dst/module" "$dst/include" "$dst/switcher" "$dst/VERSION" "$dst/.key"
+	cp -a "$TOP/module" "$TOP/include" "$TOP/switcher" "$TOP/VERSION" "$dst/"
+	log=$dst/module-build.log
+	if ! make -C "$kdir" M="$dst/module" modules >"$log" 2>&1; then
+		cat "$log" >&2
+		die "lg.ko failed to build for $flavour"
+	fi
+	echo "$key" >"$dst/.key"
 fi
-ko=$dst/module/lg.ko
 if [ "$flavour" = debug ]; then
 	want=$(cat "$kdir/include/config/kernel.release")
 	got=$(modinfo -F vermagic "$ko")

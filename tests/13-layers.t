@@ -85,6 +85,14 @@ for flavour in $FLAVOURS; do
 		nok "$flavour: no file uses a file listed after it"
 		printf '%s\n' "$v" | diag
 	fi
+	# The async ring is drained in one place: the run loop.
+	users=$(cd "$tmp/module" && for o in $(find . -name '*.o' ! -name 'lg.o' ! -name '*.mod.o'); do
+		nm -u "$o" | grep -qw lg_do_async_hcalls && echo "${o#./}"; done)
+	if [ "$users" = run.o ]; then
+		ok "$flavour: only run.c drains the async ring"
+	else
+		nok "$flavour: only run.c drains the async ring (callers: $(echo $users))"
+	fi
 	# shellcheck disable=SC2086
 	rev=$(for f in $order; do echo "$f"; done | tac)
 	# shellcheck disable=SC2086
