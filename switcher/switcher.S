@@ -226,9 +226,13 @@ switcher_fault:
 	incl	%edx
 	jmp	record_fault
 
-/* A vm86 trap frame (guest_exit): the same way home, with its own code. */
+/*
+ * A vm86 trap frame (guest_exit): the same way home, with its own code and
+ * the vector, which may be a host interrupt the host must still handle.
+ */
 vm86_exit:
-	movl	$SW_FAULT_VM86, %edx
+	movl	(%esp), %edx
+	orl	$SW_FAULT_VM86, %edx
 
 /* %edx: what to tell the host in SW_FAULT; then home. */
 record_fault:

@@ -53,7 +53,7 @@
 #define SW_CR4_CLEAR		16	/* CR4 bits the guest must not run with */
 #define SW_NMI_PENDING		20	/* set by the Switcher, read by the host */
 #define SW_FAULT		24	/* vector + 1 of a trap inside the Switcher, */
-#define SW_FAULT_VM86		0x1000	/* or: a trap from virtual-8086 mode */
+#define SW_FAULT_VM86		0x1000	/* or: this + the vector of a trap from vm86 mode */
 #define SW_HOST_LDT		28	/* the host's LDT selector */
 /* Descriptor-table pointers: 8-byte slots, the 6-byte operand at +2 */
 #define SW_HOST_GDT		32

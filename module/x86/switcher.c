@@ -340,15 +340,20 @@ bool lg_run_guest_once(struct lguest *lg)
 	fault = st->fault;
 	if (st->nmi_pending)
 		lg_host_vector(2);
-	if (fault == SW_FAULT_VM86) {
-		lg->regs.trapnum = LG_TRAP_VM86;
-		return true;
-	}
 	if (fault) {
-		/* A machine check is the host's to handle, wherever it hit. */
-		if (fault - 1 == X86_TRAP_MC)
-			lg_host_vector(X86_TRAP_MC);
-		lg->regs.trapnum = LG_TRAP_SWITCHER_FAULT + fault - 1;
+		/*
+		 * A trap inside the Switcher, or one from a guest in vm86
+		 * mode.  Either way the guest is done for, but a host
+		 * interrupt or machine check among them is still the host's
+		 * to handle: unacknowledged, a timer interrupt would leave
+		 * this CPU without a tick for good.
+		 */
+		u32 vector = fault & SW_FAULT_VM86 ? fault & 0xff : fault - 1;
+
+		if (lg_is_host_vector(vector))
+			lg_host_vector(vector);
+		lg->regs.trapnum = fault & SW_FAULT_VM86 ? LG_TRAP_VM86 :
+				   LG_TRAP_SWITCHER_FAULT + vector;
 		return true;
 	}
 	if (lg_is_host_vector(lg->regs.trapnum)) {

@@ -89,8 +89,23 @@ hostile async "unknown hypercall"
 hostile pte-switcher "page table update for 0x"
 hostile conread "LHCALL_CONSOLE_READ: a buffer of 64 bytes"
 # QEMU's TCG lets ring 1 into vm86 mode (real CPUs do not): the Switcher
-# must not take the vm86 trap frame for its own (found by gfuzz).
+# must not take the vm86 trap frame for its own (found by gfuzz).  The
+# guest loops there until a host interrupt stops it, which the host must
+# still handle (found by devfuzz): every CPU's timer must tick on.
 hostile vm86 "entered virtual-8086 mode"
+for cpu in $(seq 0 $(($(nproc) - 1))); do
+	for i in 1 2 3; do taskset "$(printf %x $((1 << cpu)))" $L $MEM $G/hostile-vm86 >/dev/null 2>&1; done
+done
+loc() { awk '/^ *LOC:/ { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) printf "%s ", $i }' /proc/interrupts; }
+l0=$(loc)
+sleep 1
+l1=$(loc)
+stuck=$(echo "$l0 / $l1" | awk '{ n = (NF - 1) / 2; for (i = 1; i <= n; i++) if ($(n + 1 + i) == $i) printf "CPU%d ", i - 1 }')
+if [ -z "$stuck" ]; then
+	ok "hostile vm86: every CPU's timer still ticks after guests stopped in vm86 mode by it ($l0-> $l1)"
+else
+	nok "hostile vm86: the timer stopped on $stuck($l0-> $l1)"
+fi
 
 # A guest whose ELF note names the other page table format is refused.
 case $(uname -r) in *-pae) good=note3 bad=note2 ;; *) good=note2 bad=note3 ;; esac

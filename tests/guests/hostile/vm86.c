@@ -4,14 +4,18 @@
  * outside ring 0, but QEMU's TCG (the rig's CPU) enters virtual-8086 mode,
  * and the next trap reaches the Switcher with a vm86 frame, four words
  * longer than any other: it once triple-faulted the host (found by gfuzz,
- * docs/fuzzing.md).  The host must kill us with a reason instead.
+ * docs/fuzzing.md).  The host must kill us with a reason instead.  We
+ * loop there until a host interrupt stops us, which the host must still
+ * handle: once it did not, and the CPU's timer stopped for good (found
+ * by devfuzz on the debug host).
  */
 #include "guest.h"
 
 void guest_main(void)
 {
-	/* In vm86 mode, 0x1000:0 is linear 0x10000: a hlt, which faults. */
-	*(volatile unsigned char *)0x10000 = 0xf4;
+	/* In vm86 mode, 0x1000:0 is linear 0x10000: "jmp ." */
+	*(volatile unsigned char *)0x10000 = 0xeb;
+	*(volatile unsigned char *)0x10001 = 0xfe;
 	hcall(LHCALL_LGUEST_INIT, (u32)&lguest_data, 0, 0);
 	asm volatile("pushl $0\n\t"		/* gs */
 		     "pushl $0\n\t"		/* fs */
