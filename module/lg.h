@@ -13,15 +13,16 @@
  * listed before it provide (tests/13-layers.t checks the objects):
  *
  * LAYER ground: guest.c account.c
- * LAYER mechanisms: segments.c page_tables.c traps.c interrupts.c hypercalls.c
+ * LAYER mechanisms: x86/mmio_insn.c segments.c page_tables.c traps.c interrupts.c hypercalls.c
  * LAYER switcher: x86/switcher_blob.S x86/switcher.c
  * LAYER run: run.c
  * LAYER device: lguest_user.c core.c
  *
  * ground:     guest memory, the lguest_data page, killing a guest, and
  *             what each user may hold;
- * mechanisms: the guest's descriptor tables, its shadow page tables, trap
- *             and interrupt delivery, and the hypercalls;
+ * mechanisms: decoding a device access, the guest's descriptor tables,
+ *             its shadow page tables, trap and interrupt delivery, and the
+ *             hypercalls;
  * switcher:   the x86 glue that hands the CPU to the guest and back;
  * run:        the run loop, the only place that drains the async ring;
  * device:     /dev/lguest, and the module's load and unload.
@@ -39,6 +40,7 @@
 #include <asm/fpu/types.h>
 #include <lguest_abi.h>
 #include "../switcher/switcher.h"
+#include "x86/mmio_insn.h"
 
 /* The guest's registers, as the Switcher saves them (switcher.h). */
 struct lguest_regs {

@@ -34,13 +34,25 @@ else
 	nok "every file of module/ has a layer: not listed:$missing"
 fi
 
-# Only lg.h is included from the tree, so the include graph is a star.
-bad=$(grep -n '#include "' module/*.c module/x86/*.c | grep -v '"\(\.\./\)\{0,1\}lg\.h"' || true)
+# Only lg.h is included from the tree, so the include graph is a star,
+# apart from leaves: headers that include nothing of the tree themselves
+# (x86/mmio_insn.h, so that its decoder also builds in user space).
+bad=
+for f in module/*.c module/x86/*.c module/*.h module/x86/*.h; do
+	for h in $(sed -n 's/^#include "\(.*\)"/\1/p' "$f"); do
+		p=$(realpath -m "$(dirname "$f")/$h")
+		if [ "$p" = "$PWD/module/lg.h" ]; then
+			case $f in *.c) continue ;; esac
+		elif [ -f "$p" ] && ! grep -q '^#include "' "$p"; then
+			continue
+		fi
+		bad="$bad $f:$h"
+	done
+done
 if [ -z "$bad" ]; then
-	ok "module/*.c include no local header but lg.h"
+	ok "module/ includes no local header but lg.h and leaves"
 else
-	nok "module/*.c include no local header but lg.h"
-	printf '%s\n' "$bad" | diag
+	nok "module/ includes no local header but lg.h and leaves:$bad"
 fi
 
 # check OBJDIR FILES...: print "user uses sym from definer" for every

@@ -1,15 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * irqlaunch MEM_MB GUEST IRQ PERIOD_MS: a bare-bones launcher for the irq
- * test guest.  It runs GUEST like lguest does, while a second thread
- * raises IRQ with LHREQ_IRQ every PERIOD_MS milliseconds.  Exits 0 when
- * the guest powers off, 3 when it is killed.
+ * irqlaunch MEM_MB GUEST IRQ PERIOD_MS [READERS]: a bare-bones launcher
+ * for the irq test guest.  It runs GUEST like lguest does, while a second
+ * thread raises IRQ with LHREQ_IRQ every PERIOD_MS milliseconds.  Exits 0
+ * when the guest powers off, 3 when it is killed.
+ *
+ * With READERS, the guest is run by READERS threads one after another,
+ * each stopped by a signal after a few milliseconds and then gone, while
+ * the irqs keep coming: each irq wakes the last thread that ran the guest,
+ * which has exited by then.  lg.ko must hold on to that thread's
+ * task_struct (it once did not: a use-after-free that the debug host's
+ * slab poisoning turns into a report).  Exits 0 once all have run.
  */
 #include "elfload.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +29,10 @@
 
 static int lfd;
 static uint32_t irq, period_ms;
+static union {
+	struct lguest_exit e;
+	char buf[LGUEST_EXIT_MAX];
+} u;
 
 static void *raiser(void *unused)
 {
@@ -39,12 +51,56 @@ static void *raiser(void *unused)
 	return NULL;
 }
 
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { 0, (long)ms * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* One reader: run the guest until our signal stops us, then exit. */
+static void *reader(void *unused)
+{
+	(void)unused;
+	for (;;) {
+		ssize_t r = read(lfd, u.buf, sizeof(u.buf));
+
+		if (r < 0 && errno == EINTR)
+			return NULL;
+		if (r < (ssize_t)sizeof(u.e) || u.e.reason != LGUEST_EXIT_CONSOLE) {
+			printf("irqlaunch: a reader's read() gave %zd, reason %u\n", r,
+			       r >= (ssize_t)sizeof(u.e) ? u.e.reason : 0);
+			exit(3);
+		}
+	}
+}
+
+static int readers(unsigned int n)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
+
+	sigaction(SIGUSR1, &sa, NULL);
+	for (unsigned int i = 0; i < n; i++) {
+		pthread_t t;
+
+		pthread_create(&t, NULL, reader, NULL);
+		sleep_ms(2 + (unsigned int)rand() % 20);
+		pthread_kill(t, SIGUSR1);
+		pthread_join(t, NULL);
+		/* The thread is gone; irqs still wake "the guest's thread". */
+		sleep_ms(1 + (unsigned int)rand() % 5);
+	}
+	printf("irqlaunch: %u readers ran the guest and exited while irqs came\n", n);
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
-	static union {
-		struct lguest_exit e;
-		char buf[LGUEST_EXIT_MAX];
-	} u;
 	struct lguest_init init = { .req = LHREQ_INITIALIZE,
 				    .abi_version = LGUEST_ABI_VERSION };
 	struct lg_image img;
@@ -54,8 +110,8 @@ int main(int argc, char *argv[])
 	pthread_t t;
 	int fd;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: irqlaunch MEM_MB GUEST IRQ PERIOD_MS\n");
+	if (argc != 5 && argc != 6) {
+		fprintf(stderr, "usage: irqlaunch MEM_MB GUEST IRQ PERIOD_MS [READERS]\n");
 		return 1;
 	}
 	mem = strtoull(argv[1], NULL, 10) << 20;
@@ -82,6 +138,8 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	pthread_create(&t, NULL, raiser, NULL);
+	if (argc == 6)
+		return readers((unsigned int)atoi(argv[5]));
 	for (;;) {
 		ssize_t r = read(lfd, u.buf, sizeof(u.buf));
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * hostile page tables, by the variant this is built as: a PTE pointing
- * beyond guest memory, a large-page entry, or a page table that is not in
- * guest memory at all.
+ * far beyond guest memory or at the first page past it (the last page of
+ * RAM must still work: the bound is exact), a large-page entry, or a page
+ * table that is not in guest memory at all.
  */
 #include "paging.h"
 
@@ -19,6 +20,15 @@ void guest_main(void)
 	as_switch(&a);
 	puts("reading through a PTE that points beyond our memory\n");
 	(void)*(volatile u32 *)0x40000000;
+#elif defined(PTE_EDGE)
+	as_map(&a, 0x40000000, boot_ecx - 4096, PTE_P | PTE_RW);
+	as_map(&a, 0x40001000, boot_ecx, PTE_P | PTE_RW);
+	as_switch(&a);
+	*(volatile u32 *)0x40000000 = 0x1234abcd;
+	if (*(volatile u32 *)0x40000000 != 0x1234abcd)
+		poweroff("the last page of our memory does not keep what we wrote");
+	puts("the last page of our memory works; reading the page after it\n");
+	(void)*(volatile u32 *)0x40001000;
 #elif defined(PTE_LARGE)
 	as_set_dir(&a, 0x40000000, 0x00000000 | PTE_P | PTE_RW | PTE_PS);
 	as_switch(&a);
