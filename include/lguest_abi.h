@@ -21,6 +21,8 @@
  *     reasons, the kernel-half split of NEW_PGTABLE.
  *  7  three hypercall arguments, not four: struct lguest_hcall lost arg4
  *     (never read), so the ring's slots are 16 bytes.
+ *  8  devices: a device window in struct lguest_init (mmio_base,
+ *     mmio_size), LGUEST_EXIT_MMIO and LHREQ_MMIO_DONE.
  */
 #ifndef _LGUEST_ABI_H
 #define _LGUEST_ABI_H
@@ -29,7 +31,7 @@
 #include <linux/types.h>
 #endif
 
-#define LGUEST_ABI_VERSION	7
+#define LGUEST_ABI_VERSION	8
 
 /* The misc device the launcher drives, relative to /dev. */
 #define LGUEST_DEVICE_NAME	"lguest"
@@ -171,6 +173,7 @@ struct lguest_data {
 enum lguest_req {
 	LHREQ_INITIALIZE = 0,	/* struct lguest_init */
 	LHREQ_IRQ = 1,		/* then a __u32 irq (< LGUEST_IRQS) to raise */
+	LHREQ_MMIO_DONE = 2,	/* then the __u32 value an LGUEST_EXIT_MMIO read gets */
 };
 
 struct lguest_init {
@@ -181,7 +184,16 @@ struct lguest_init {
 	__u32 entry;		/* guest-physical entry point, within mem_size */
 	__u32 boot_esi;		/* %esi at entry */
 	__u32 flags;		/* LGUEST_INIT_*; other bits zero */
+	/*
+	 * The device window, guest-physical: page aligned, above guest
+	 * RAM, below the Switcher, at most LGUEST_MMIO_MAX bytes; 0 and 0
+	 * for none.  The guest's accesses there come out as LGUEST_EXIT_MMIO.
+	 */
+	__u32 mmio_base;
+	__u32 mmio_size;
 };
+
+#define LGUEST_MMIO_MAX		(16 << 20)
 
 /*
  * The guest's page table format, when the launcher knows it (from the
@@ -204,6 +216,14 @@ enum lguest_exit_reason {
 	LGUEST_EXIT_KILLED = 3,		/* data: why the host killed the guest */
 	/* arg[0]: gpa of a struct lguest_console_input, arg[1]: its size */
 	LGUEST_EXIT_CONSOLE_READ = 4,
+	/*
+	 * The guest kernel touched the device window: arg[0] the gpa,
+	 * arg[1] the size (1, 2 or 4 bytes, never crossing a page), arg[2]
+	 * 1 for a write of arg[3], 0 for a read.  A write is done (the guest
+	 * is past it); a read waits for LHREQ_MMIO_DONE with its value, and
+	 * read() fails with EBUSY until then.
+	 */
+	LGUEST_EXIT_MMIO = 5,
 };
 
 struct lguest_exit {

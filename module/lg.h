@@ -13,16 +13,16 @@
  * listed before it provide (tests/13-layers.t checks the objects):
  *
  * LAYER ground: guest.c account.c
- * LAYER mechanisms: x86/mmio_insn.c segments.c page_tables.c traps.c interrupts.c hypercalls.c
+ * LAYER mechanisms: x86/mmio_insn.c segments.c page_tables.c mmio.c traps.c interrupts.c hypercalls.c
  * LAYER switcher: x86/switcher_blob.S x86/switcher.c
  * LAYER run: run.c
  * LAYER device: lguest_user.c core.c
  *
  * ground:     guest memory, the lguest_data page, killing a guest, and
  *             what each user may hold;
- * mechanisms: decoding a device access, the guest's descriptor tables,
- *             its shadow page tables, trap and interrupt delivery, and the
- *             hypercalls;
+ * mechanisms: the guest's descriptor tables, its shadow page tables,
+ *             its device accesses (decoded, handed to the launcher), trap
+ *             and interrupt delivery, and the hypercalls;
  * switcher:   the x86 glue that hands the CPU to the guest and back;
  * run:        the run loop, the only place that drains the async ring;
  * device:     /dev/lguest, and the module's load and unload.
@@ -144,13 +144,15 @@ struct lguest {
 	bool initialized;
 	unsigned long mem_base;		/* launcher address of guest-physical 0 */
 	unsigned long mem_size;
+	u32 mmio_base, mmio_size;	/* the device window, guest-physical */
 	/* Where the guest's kernel half starts (LHCALL_NEW_PGTABLE), or 0. */
 	u32 kernel_start;
 	/* Last-level shadow tables of the kernel half, shared by all shadows. */
 	lg_pte_t **ktab;
 	/* Exit counts, for pr_debug() at lg_release(). */
 	unsigned long nr_exits, nr_host_irq, nr_demand, nr_guest_pf, nr_hcall[32],
-		      nr_async, nr_gp, nr_trap_other, nr_irq_delivered;
+		      nr_async, nr_gp, nr_trap_other, nr_irq_delivered,
+		      nr_mmio_read, nr_mmio_write;
 
 	struct lguest_regs regs;
 	u64 gdt[LGUEST_GDT_ENTRIES];
@@ -180,6 +182,10 @@ struct lguest {
 	unsigned long tables;		/* shadow page-table pages */
 	struct lg_user *user;		/* who pays for both */
 
+	/* A device read the launcher has yet to answer (mmio.c). */
+	struct lg_mmio_insn mmio;
+	bool mmio_pending;
+
 	/* What the next read() returns. */
 	struct lguest_exit *exit;
 	bool exit_ready;
@@ -196,9 +202,10 @@ struct lguest {
 /*
  * What a mechanism that checks something of the guest's found (the page
  * table walker, the descriptor loaders): the guest may go on, it must
- * take a fault itself, or it is dead (lg_kill() said why).
+ * take a fault itself, or it is dead (lg_kill() said why); or (the page
+ * table walker only) the address is in the device window, not memory.
  */
-enum lg_verdict { LG_OK, LG_GUEST_FAULT, LG_KILLED };
+enum lg_verdict { LG_OK, LG_GUEST_FAULT, LG_KILLED, LG_MMIO };
 
 /* Where the Switcher is, the same in the host and in every guest. */
 struct lg_switcher_map {
@@ -271,13 +278,19 @@ int lg_shadow_init(struct lguest *lg);
 void lg_shadow_free(struct lguest *lg);
 bool lg_shadow_map_switcher(struct lguest *lg, int cpu);
 bool lg_switcher_mapped(struct lguest *lg, int cpu);
-enum lg_verdict lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode);
+enum lg_verdict lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode,
+			       u32 *mmio_gpa);
 unsigned long lg_shadow_cr3(struct lguest *lg);
 void lg_new_pgtable(struct lguest *lg, u32 gpgdir, u32 flush_below);
 void lg_flush_tlb(struct lguest *lg, bool all);
 void lg_drop_guest_entry(struct lguest *lg, u32 gpgdir, u32 vaddr,
 			 unsigned int level);
-enum lg_verdict lg_gva_to_gpa(struct lguest *lg, u32 vaddr, u32 *gpa);
+enum lg_verdict lg_gva_to_gpa(struct lguest *lg, u32 vaddr, u32 access,
+			      u32 *gpa);
+
+/* Mechanisms: mmio.c */
+void lg_mmio_access(struct lguest *lg, u32 vaddr, u32 gpa);
+int lg_mmio_done(struct lguest *lg, u32 value);
 
 /* Mechanisms: traps.c */
 u32 lg_guest_eflags(struct lguest *lg, bool clear_if);

@@ -39,14 +39,20 @@
 static int lg_initialize(struct lguest *lg, const char __user *in, size_t size)
 {
 	struct lguest_init init;
+	u32 abi;
 	int err;
 
+	/* The version first: another ABI's request may have another size. */
+	if (size < 2 * sizeof(u32))
+		return -EINVAL;
+	if (get_user(abi, (const u32 __user *)in + 1))
+		return -EFAULT;
+	if (abi != LGUEST_ABI_VERSION)
+		return -EPROTO;
 	if (size != sizeof(init))
 		return -EINVAL;
 	if (copy_from_user(&init, in, sizeof(init)))
 		return -EFAULT;
-	if (init.abi_version != LGUEST_ABI_VERSION)
-		return -EPROTO;
 	if (lg->initialized)
 		return -EEXIST;
 	if ((init.flags & LGUEST_INIT_PAE && !IS_ENABLED(CONFIG_X86_PAE)) ||
@@ -60,12 +66,21 @@ static int lg_initialize(struct lguest *lg, const char __user *in, size_t size)
 	    (u64)init.mem_base + init.mem_size > TASK_SIZE ||
 	    init.entry >= init.mem_size)
 		return -EINVAL;
+	/* The device window: whole pages between guest RAM and the Switcher. */
+	if (!PAGE_ALIGNED(init.mmio_base) || !PAGE_ALIGNED(init.mmio_size) ||
+	    init.mmio_size > LGUEST_MMIO_MAX ||
+	    (init.mmio_size && (init.mmio_base < init.mem_size ||
+				(u64)init.mmio_base + init.mmio_size > lg_sw.base)) ||
+	    (!init.mmio_size && init.mmio_base))
+		return -EINVAL;
 	/* A guest bigger than the user may ever pin cannot run. */
 	if (init.mem_size >> PAGE_SHIFT > lg_mem_limit())
 		return -EDQUOT;
 
 	lg->mem_base = init.mem_base;
 	lg->mem_size = init.mem_size;
+	lg->mmio_base = init.mmio_base;
+	lg->mmio_size = init.mmio_size;
 	if (!fpu_alloc_guest_fpstate(&lg->fpu))
 		return -ENOMEM;
 	err = lg_shadow_init(lg);
@@ -118,6 +133,25 @@ static int lg_irq_request(struct lguest *lg, const char __user *in,
 	return 0;
 }
 
+/* The value of the device read the guest waits in (mmio.c). */
+static int lg_mmio_done_request(struct lguest *lg, const char __user *in,
+				size_t size)
+{
+	u32 req[2];
+	int err;
+
+	if (size != sizeof(req))
+		return -EINVAL;
+	if (copy_from_user(req, in, sizeof(req)))
+		return -EFAULT;
+	/* A running read() holds the lock; but then no read is pending. */
+	if (mutex_lock_interruptible(&lg->lock))
+		return -EINTR;
+	err = lg->initialized ? lg_mmio_done(lg, req[1]) : -EINVAL;
+	mutex_unlock(&lg->lock);
+	return err;
+}
+
 static ssize_t lg_write(struct file *file, const char __user *in,
 			size_t size, loff_t *off)
 {
@@ -137,6 +171,9 @@ static ssize_t lg_write(struct file *file, const char __user *in,
 			return -EINTR;
 		err = lg_initialize(lg, in, size);
 		mutex_unlock(&lg->lock);
+		break;
+	case LHREQ_MMIO_DONE:
+		err = lg_mmio_done_request(lg, in, size);
 		break;
 	case LHREQ_IRQ:
 		/*
@@ -170,6 +207,10 @@ static ssize_t lg_read(struct file *file, char __user *out, size_t size,
 		return -EINTR;
 	err = -EINVAL;
 	if (!lg->initialized || size < LGUEST_EXIT_MAX)
+		goto out;
+	/* A device read waits for its value (LHREQ_MMIO_DONE) first. */
+	err = -EBUSY;
+	if (lg->mmio_pending)
 		goto out;
 	/*
 	 * Guest memory is in the launcher's address space, and only there.
@@ -252,10 +293,11 @@ static int lg_release(struct inode *inode, struct file *file)
 		unsigned int i;
 
 		/* What the guest cost us, for "dmesg" when tuning (debug level). */
-		pr_debug("guest exits %lu: host irq %lu, shadow faults %lu, guest faults %lu, #GP %lu, other traps %lu, irqs %lu, async calls %lu\n",
+		pr_debug("guest exits %lu: host irq %lu, shadow faults %lu, guest faults %lu, #GP %lu, other traps %lu, irqs %lu, async calls %lu, device reads %lu, writes %lu\n",
 			 lg->nr_exits, lg->nr_host_irq, lg->nr_demand,
 			 lg->nr_guest_pf, lg->nr_gp, lg->nr_trap_other,
-			 lg->nr_irq_delivered, lg->nr_async);
+			 lg->nr_irq_delivered, lg->nr_async,
+			 lg->nr_mmio_read, lg->nr_mmio_write);
 		for (i = 0; i < ARRAY_SIZE(lg->nr_hcall); i++)
 			if (lg->nr_hcall[i])
 				pr_debug("  hypercall %u: %lu\n", i, lg->nr_hcall[i]);

@@ -467,8 +467,9 @@ static bool lg_write_gentry(struct lguest *lg, u64 gpa, lg_pte_t e)
 /*
  * Walk the guest's tables for vaddr as the CPU would for an access of
  * kind errcode.  LG_OK with the guest PTE (the accessed and dirty bits set
- * as the hardware would), LG_GUEST_FAULT with errcode adjusted, or
- * LG_KILLED.
+ * as the hardware would), LG_GUEST_FAULT with errcode adjusted,
+ * LG_KILLED, or LG_MMIO with the PTE when it points into the device
+ * window (which is never mapped: each access there must reach the host).
  */
 static enum lg_verdict lg_walk(struct lguest *lg, u32 vaddr, u32 *errcode, lg_pte_t *out)
 {
@@ -476,6 +477,7 @@ static enum lg_verdict lg_walk(struct lguest *lg, u32 vaddr, u32 *errcode, lg_pt
 	bool write = *errcode & 2, user = *errcode & 4, fetch = *errcode & 16;
 	u64 dir_gpa, pte_gpa;
 	lg_pte_t dir, pte;
+	bool mmio = false;
 	unsigned int i;
 
 #ifdef CONFIG_X86_PAE
@@ -515,9 +517,15 @@ static enum lg_verdict lg_walk(struct lguest *lg, u32 vaddr, u32 *errcode, lg_pt
 		return LG_GUEST_FAULT;
 	}
 	if (((pte & PTE_PFN_MASK) >> PAGE_SHIFT) >= lg->mem_size >> PAGE_SHIFT) {
-		lg_kill(lg, "page table entry for 0x%08x points beyond guest memory (0x%08llx)",
-			vaddr, (u64)(pte & PTE_PFN_MASK));
-		return LG_KILLED;
+		u64 gpa = pte & PTE_PFN_MASK;
+
+		if (gpa < lg->mmio_base ||
+		    gpa >= (u64)lg->mmio_base + lg->mmio_size) {
+			lg_kill(lg, "page table entry for 0x%08x points beyond guest memory (0x%08llx)",
+				vaddr, gpa);
+			return LG_KILLED;
+		}
+		mmio = true;
 	}
 	if (!(dir & _PAGE_ACCESSED))
 		lg_write_gentry(lg, dir_gpa, dir | _PAGE_ACCESSED);
@@ -533,7 +541,7 @@ static enum lg_verdict lg_walk(struct lguest *lg, u32 vaddr, u32 *errcode, lg_pt
 	/* No-execute in the directory entry holds for the whole table. */
 	pte |= dir & LG_NX;
 	*out = pte;
-	return LG_OK;
+	return mmio ? LG_MMIO : LG_OK;
 }
 
 /*
@@ -542,9 +550,11 @@ static enum lg_verdict lg_walk(struct lguest *lg, u32 vaddr, u32 *errcode, lg_pt
  * A page fault the guest may not have caused: map what its page tables
  * (or, before it has any, the identity mapping) say: LG_OK if the guest
  * can go on, LG_GUEST_FAULT if it must take the fault (errcode adjusted),
- * or LG_KILLED.
+ * LG_KILLED, or LG_MMIO with the guest-physical address in the device
+ * window that the access was for (mmio.c takes it from there).
  */
-enum lg_verdict lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode)
+enum lg_verdict lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode,
+			       u32 *mmio_gpa)
 {
 	struct lg_pgdir *pd = lg_cur(lg);
 	lg_pte_t gpte, *spte, flags;
@@ -560,6 +570,8 @@ enum lg_verdict lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode)
 			_PAGE_ACCESSED | _PAGE_DIRTY;
 	} else {
 		r = lg_walk(lg, vaddr, errcode, &gpte);
+		if (r == LG_MMIO)
+			*mmio_gpa = (gpte & PTE_PFN_MASK) | (vaddr & ~PAGE_MASK);
 		if (r != LG_OK)
 			return r;
 		gpfn = (gpte & PTE_PFN_MASK) >> PAGE_SHIFT;
@@ -734,15 +746,18 @@ void lg_drop_guest_entry(struct lguest *lg, u32 gpgdir, u32 vaddr,
 }
 
 /*
- * The guest-physical address of a guest virtual one, for a write by the
- * guest kernel (pushing a trap frame): LG_OK, LG_GUEST_FAULT if it has
- * none, or LG_KILLED.  The accessed and dirty bits are set as the CPU
- * would.
+ * The guest-physical address of a guest virtual one in guest memory, for
+ * an access of kind access (a page fault's error code bits: 2 a write, 16
+ * a fetch) by the guest kernel: pushing a trap frame, fetching the
+ * instruction of a device access.  LG_OK, LG_GUEST_FAULT if it has none,
+ * or LG_KILLED (a device window is no memory).  The accessed and dirty
+ * bits are set as the CPU would.
  */
-enum lg_verdict lg_gva_to_gpa(struct lguest *lg, u32 vaddr, u32 *gpa)
+enum lg_verdict lg_gva_to_gpa(struct lguest *lg, u32 vaddr, u32 access,
+			      u32 *gpa)
 {
 	enum lg_verdict r;
-	u32 errcode = 2;
+	u32 errcode = access;
 	lg_pte_t pte;
 
 	if (vaddr >= lg_sw.base)
@@ -752,6 +767,11 @@ enum lg_verdict lg_gva_to_gpa(struct lguest *lg, u32 vaddr, u32 *gpa)
 		return vaddr < lg->mem_size ? LG_OK : LG_GUEST_FAULT;
 	}
 	r = lg_walk(lg, vaddr, &errcode, &pte);
+	if (r == LG_MMIO) {
+		lg_kill(lg, "0x%08x is in the device window, not memory (%s by the host for the guest)",
+			vaddr, access & 16 ? "fetched" : access & 2 ? "written" : "read");
+		return LG_KILLED;
+	}
 	if (r != LG_OK)
 		return r;
 	*gpa = (pte & PTE_PFN_MASK) | (vaddr & ~PAGE_MASK);

@@ -93,7 +93,7 @@ bool lg_deliver_trap(struct lguest *lg, unsigned int vector, bool has_err)
 	for (i = 0; i < n; i++) {
 		u32 gpa;
 
-		if (lg_gva_to_gpa(lg, linear + 4 * i, &gpa) != LG_OK ||
+		if (lg_gva_to_gpa(lg, linear + 4 * i, 2, &gpa) != LG_OK ||
 		    !lg_write_guest(lg, gpa, &frame[i], 4)) {
 			lg_kill(lg, "cannot deliver trap %u (%s): its stack at 0x%08x is not in guest memory",
 				vector, lg_trap_name(vector), linear);
@@ -114,7 +114,7 @@ bool lg_deliver_trap(struct lguest *lg, unsigned int vector, bool has_err)
  */
 void lg_page_fault(struct lguest *lg)
 {
-	u32 addr = lg->cr2, err = lg->regs.errcode;
+	u32 addr = lg->cr2, err = lg->regs.errcode, gpa;
 
 	if (addr >= lg_sw.base) {
 		lg_kill(lg, "touched the Switcher's pages at 0x%08x (%s) from eip 0x%08x",
@@ -123,8 +123,11 @@ void lg_page_fault(struct lguest *lg)
 		return;
 	}
 	/* Something we have not copied from its page tables yet? */
-	switch (lg_demand_page(lg, addr, &err)) {
+	switch (lg_demand_page(lg, addr, &err, &gpa)) {
 	case LG_KILLED:
+		return;
+	case LG_MMIO:
+		lg_mmio_access(lg, addr, gpa);
 		return;
 	case LG_OK:
 		lg->nr_demand++;

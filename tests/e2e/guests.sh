@@ -110,6 +110,32 @@ else
 	nok "hostile vm86: the timer stopped on $stuck($l0-> $l1)"
 fi
 
+# The device window: every mov form Linux's MMIO accessors compile to
+# reaches the launcher with the right address, size and value, and reads
+# land in the right register (tests/guests/mmio.c, tests/tools/mmiolaunch.c).
+out=$(/bin/timeout 120 /mmiolaunch 16 $G/mmio 2>&1)
+rc=$?
+if [ $rc = 0 ] && printf '%s\n' "$out" | grep -q "GUEST: PASS" &&
+	printf '%s\n' "$out" | grep -q "8 reads, 10 writes, each as expected"; then
+	ok "mmio: 8 reads and 10 writes of every form reach the launcher and come back right"
+else
+	nok "mmio: 8 reads and 10 writes of every form reach the launcher and come back right (exit $rc)"
+	printf '%s\n' "$out" | diag
+fi
+# Forbidden device accesses kill the guest with the reason.
+for v in "badinsn:by an instruction lguest does not emulate (eip 0x" \
+	"cross:device access at 0xd0000ffe of 4 bytes crosses a page" \
+	"user:device access at 0xd0000000 from ring 3"; do
+	out=$(/bin/timeout 120 /mmiolaunch 16 $G/hostile-mmio-${v%%:*} 2>&1)
+	rc=$?
+	if [ $rc = 3 ] && printf '%s\n' "$out" | grep -qF "${v#*:}"; then
+		ok "hostile mmio-${v%%:*}: killed (${v#*:})"
+	else
+		nok "hostile mmio-${v%%:*}: killed (${v#*:}) (exit $rc)"
+		printf '%s\n' "$out" | diag
+	fi
+done
+
 # A guest whose ELF note names the other page table format is refused.
 case $(uname -r) in *-pae) good=note3 bad=note2 ;; *) good=note2 bad=note3 ;; esac
 guest $good 0 "hello from a guest" "a guest noting the host's page table format runs"

@@ -102,12 +102,12 @@ static int one_in(uint32_t n)
 /* ---- statistics, shared by every episode (MAP_SHARED). ---- */
 
 #define NERR 140
-enum { ST_OK, ST_EXIT1, ST_EXIT2, ST_EXIT3, ST_EXIT4, ST_EPISODES,
+enum { ST_OK, ST_EXIT1, ST_EXIT2, ST_EXIT3, ST_EXIT4, ST_EXIT5, ST_EPISODES,
        ST_SIGKILLED, ST_CHILD_SIG, ST_GUESTS, ST_IOU_RUN, ST_IOU_REFUSED,
        ST_IOU_OTHER, ST_NST };
 static const char *const st_name[ST_NST] = {
 	"successful calls", "exits CONSOLE", "exits SHUTDOWN", "exits KILLED",
-	"exits CONSOLE_READ", "episodes", "episodes SIGKILLed by us",
+	"exits CONSOLE_READ", "exits MMIO", "episodes", "episodes SIGKILLed by us",
 	"episodes died of another signal", "guests initialized",
 	"io_uring reads that ran the guest", "io_uring reads refused",
 	"io_uring reads with other results",
@@ -378,7 +378,7 @@ static int check_exit(ssize_t r, const union { struct lguest_exit e; char b[LGUE
 {
 	if (r < 0)
 		return 0;
-	if (r < EXIT_HDR || u->e.reason < 1 || u->e.reason > 4 ||
+	if (r < EXIT_HDR || u->e.reason < 1 || u->e.reason > LGUEST_EXIT_MMIO ||
 	    u->e.len > LGUEST_CONSOLE_MAX || r != EXIT_HDR + (ssize_t)u->e.len) {
 		violation("%s: malformed exit: read %zd, reason %u, len %u", what, r,
 			  u->e.reason, u->e.len);
@@ -547,9 +547,9 @@ static void random_init(struct lguest_init *in, uint32_t base)
 					  0xfffff000u, 0x80000000u };
 
 	*in = (struct lguest_init){ LHREQ_INITIALIZE, LGUEST_ABI_VERSION, base,
-				    2 * MB, 0x100000, 0, 0 };
+				    2 * MB, 0x100000, 0, 0, 0, 0 };
 	for (uint32_t n = rn(3); n; n--) {
-		switch (rn(7)) {
+		switch (rn(8)) {
 		case 0: in->abi_version = one_in(2) ? (uint32_t)rnd() : LGUEST_ABI_VERSION ^ (1u << rn(32)); break;
 		case 1: in->mem_base = one_in(2) ? (uint32_t)rnd() & ~0xfffu : (uint32_t)rnd(); break;
 		case 2: in->mem_size = one_in(2) ? sizes[rn(sizeof(sizes) / sizeof(sizes[0]))] : (uint32_t)rnd(); break;
@@ -557,6 +557,11 @@ static void random_init(struct lguest_init *in, uint32_t base)
 		case 4: in->flags = one_in(2) ? rn(4) : (uint32_t)rnd(); break;
 		case 5: in->boot_esi = (uint32_t)rnd(); break;
 		case 6: in->mem_base = bad_pointer() & ~0xfffu; break;
+		case 7:	/* a device window: above RAM, or anywhere */
+			in->mmio_size = one_in(2) ? (rn(4096) + 1) << 12 : (uint32_t)rnd();
+			in->mmio_base = one_in(2) ? in->mem_size + (rn(64) << 12) :
+				one_in(2) ? 0xd0000000u : (uint32_t)rnd();
+			break;
 		}
 	}
 }
@@ -570,7 +575,12 @@ static int init_must_fail(const struct lguest_init *in, int initialized)
 	       (in->flags && in->flags != hostflag) || !in->mem_size ||
 	       (in->mem_base & 0xfff) || (in->mem_size & 0xfff) ||
 	       (uint64_t)in->mem_base + in->mem_size > 0xc0000000ULL ||
-	       in->entry >= in->mem_size;
+	       in->entry >= in->mem_size ||
+	       (in->mmio_base & 0xfff) || (in->mmio_size & 0xfff) ||
+	       in->mmio_size > LGUEST_MMIO_MAX ||
+	       (!in->mmio_size && in->mmio_base) ||
+	       (in->mmio_size && (in->mmio_base < in->mem_size ||
+				  (uint64_t)in->mmio_base + in->mmio_size > 0x100000000ULL));
 }
 
 /*
@@ -606,7 +616,7 @@ static void op_writes(void)
 			len = one_in(3) ? rn(16) : 8;
 			must_fail = !(len == 8 && initialized && w[1] < LGUEST_IRQS);
 			break;
-		case 2:	/* unknown requests */
+		case 2:	/* unknown requests; LHREQ_MMIO_DONE with no read waiting */
 			w[0] = one_in(2) ? rn(16) + 2 : (uint32_t)rnd();
 			if (w[0] < 2)
 				w[0] = 2;
@@ -973,7 +983,7 @@ static const char *self;
 static int exec_check(int fd)
 {
 	static exitbuf u;
-	struct lguest_init in = { LHREQ_INITIALIZE, LGUEST_ABI_VERSION, 0, 4096, 0, 0, 0 };
+	struct lguest_init in = { LHREQ_INITIALIZE, LGUEST_ABI_VERSION, 0, 4096, 0, 0, 0, 0, 0 };
 	ssize_t r = read(fd, u.b, sizeof(u.b));
 
 	if (r >= 0) {
