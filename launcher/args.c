@@ -67,6 +67,7 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "reboot-exit", no_argument, NULL, 'r' },
+		{ "no-rng", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	size_t used = 0;
@@ -96,6 +97,9 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 			break;
 		case 'r':
 			a->reboot_exit = true;
+			break;
+		case 'R':
+			a->no_rng = true;
 			break;
 		case 'i':
 			if (!optarg[0]) {

@@ -23,6 +23,7 @@ struct lg_args {
 	const char *initrd;	/* NULL: none */
 	bool verbose;
 	bool reboot_exit;	/* --reboot-exit: a guest restart ends us (status 2) */
+	bool no_rng;		/* --no-rng: no virtio-rng device */
 	bool help;
 	bool version;
 	char cmdline[2048];	/* kernel arguments, space-separated */

@@ -123,22 +123,23 @@ int boot_load_initrd(int fd, const char *name, uint8_t *ram, uint64_t mem,
 	return 0;
 }
 
-int boot_write_params(uint8_t *ram, uint64_t mem, const char *args,
-		      const char *restarts, uint32_t initrd,
+int boot_write_params(uint8_t *ram, uint64_t mem, const char *devices,
+		      const char *args, const char *restarts, uint32_t initrd,
 		      uint32_t initrd_size, char *err, size_t errlen)
 {
 	struct boot_params *bp = (struct boot_params *)(ram + BOOT_PARAMS_GPA);
 	char *cmdline = (char *)ram + CMDLINE_GPA;
 	int n;
 
-	n = snprintf(cmdline, CMDLINE_SIZE, "%s%s%s", DEFAULT_CMDLINE,
-		     args[0] ? " " : "", args);
-	/* After a restart in place the guest can tell: lguest.restarts=N. */
-	if (n >= 0 && n < (int)CMDLINE_SIZE && restarts)
-		n += snprintf(cmdline + n, CMDLINE_SIZE - n,
-			      " lguest.restarts=%s", restarts);
-	if (n < 0 || n >= (int)CMDLINE_SIZE) {
-		snprintf(err, errlen, "the kernel command line is too long");
+	if (!devices)
+		devices = "";
+	/* Whole, or not at all: the guest would cut it without a word. */
+	n = snprintf(cmdline, CMDLINE_SIZE, "%s%s%s%s%s%s%s", DEFAULT_CMDLINE,
+		     devices[0] ? " " : "", devices, args[0] ? " " : "", args,
+		     restarts ? " lguest.restarts=" : "", restarts ? restarts : "");
+	if (n < 0 || n >= (int)GUEST_CMDLINE_MAX) {
+		snprintf(err, errlen, "the kernel command line would be %d bytes, more than the %u a guest takes: shorten the kernel arguments",
+			 n, GUEST_CMDLINE_MAX - 1);
 		return -1;
 	}
 
@@ -150,7 +151,7 @@ int boot_write_params(uint8_t *ram, uint64_t mem, const char *args,
 	bp->hdr.loadflags = LOADED_HIGH;
 	bp->hdr.hardware_subarch = 1;		/* X86_SUBARCH_LGUEST */
 	bp->hdr.cmd_line_ptr = CMDLINE_GPA;
-	bp->hdr.cmdline_size = CMDLINE_SIZE - 1;
+	bp->hdr.cmdline_size = GUEST_CMDLINE_MAX - 1;
 	bp->hdr.ramdisk_image = initrd;
 	bp->hdr.ramdisk_size = initrd_size;
 	/*

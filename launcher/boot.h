@@ -24,6 +24,8 @@
 #define BOOT_PARAMS_GPA	0x90000u
 #define CMDLINE_GPA	0x91000u
 #define CMDLINE_SIZE	0x1000u
+/* What a 6.1 x86 guest keeps of it (COMMAND_LINE_SIZE), its NUL included. */
+#define GUEST_CMDLINE_MAX	2048u
 /* The guest kernel's console is the lguest console (hvc0). */
 #define DEFAULT_CMDLINE	"console=hvc0"
 /* Keep the initrd in memory every 32-bit kernel maps (lowmem). */
@@ -71,13 +73,14 @@ int boot_load_initrd(int fd, const char *name, uint8_t *ram, uint64_t mem,
 		     char *err, size_t errlen);
 
 /*
- * boot_write_params: write the command line (DEFAULT_CMDLINE, then args,
- * then lguest.restarts=<restarts> if restarts is not NULL) and the
+ * boot_write_params: write the command line (DEFAULT_CMDLINE, then devices
+ * if not NULL or empty, then args, then lguest.restarts=<restarts> if
+ * restarts is not NULL), which must fit GUEST_CMDLINE_MAX, and the
  * boot_params page for a guest of mem bytes whose initrd, if any, is at
  * initrd.  boot_params_fit() must have said yes.  Returns 0, or -1 and err.
  */
-int boot_write_params(uint8_t *ram, uint64_t mem, const char *args,
-		      const char *restarts, uint32_t initrd,
+int boot_write_params(uint8_t *ram, uint64_t mem, const char *devices,
+		      const char *args, const char *restarts, uint32_t initrd,
 		      uint32_t initrd_size, char *err, size_t errlen);
 
 #endif

@@ -26,6 +26,7 @@
 #include "args.h"
 #include "boot.h"
 #include "elfload.h"
+#include "virtio/devices.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -67,6 +68,27 @@ enum {
 
 static int verbose;
 
+/*
+ * Tour 430: The guest's devices
+ *
+ * Each device is one page of the device window, from DEV_WINDOW up, with
+ * an irq of its own from DEV_IRQ_FIRST (0 is the clock, 1 the console).
+ * The guest learns of them from its command line, one
+ * "virtio_mmio.device=4K@<address>:<irq>" each, so Linux's own
+ * virtio_mmio driver does the guest's side.
+ */
+#define DEV_WINDOW	0xd0000000u
+#define DEV_IRQ_FIRST	2u
+#define DEV_MAX		(16u - DEV_IRQ_FIRST)	/* a 6.1 guest has 16 irqs */
+
+static struct {
+	const struct vdev_ops *ops;
+	void *priv;
+} dev_plan[DEV_MAX];
+static unsigned int ndevs;
+static struct vdev devs[DEV_MAX];
+static struct guest_mem gmem;
+
 static _Noreturn void __attribute__((format(printf, 1, 2))) fail(const char *fmt, ...)
 {
 	va_list ap;
@@ -105,6 +127,8 @@ static void usage(FILE *f)
 		"  -i, --initrd=FILE  give the guest FILE as its initial ramdisk\n"
 		"  -r, --reboot-exit  exit (status 2) when the guest restarts, instead\n"
 		"                     of starting it again\n"
+		"      --no-rng       no virtio-rng device (the guest gets one by\n"
+		"                     default, fed from the host's getrandom())\n"
 		"  -v, --verbose      say what the launcher does\n"
 		"  -h, --help         show this help\n"
 		"  -V, --version      show the version and ABI\n"
@@ -251,6 +275,66 @@ static uint32_t load_initrd(const char *name, uint8_t *ram, uint64_t mem,
 	return gpa;
 }
 
+/* What devices the guest gets, from the command line. */
+static void plan_devices(const struct lg_args *a)
+{
+	if (!a->no_rng)
+		dev_plan[ndevs++].ops = &virtio_rng_ops;
+}
+
+/* The guest's half of the story: where each device is, on its command line. */
+static void devices_cmdline(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < ndevs && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%svirtio_mmio.device=4K@0x%x:%u",
+					 i ? " " : "", DEV_WINDOW + 4096 * i, DEV_IRQ_FIRST + i);
+	if (used >= len)
+		fail("the devices' part of the kernel command line is longer than %zu bytes",
+		     len - 1);
+}
+
+static void start_devices(int lfd, uint8_t *ram, uint64_t mem)
+{
+	gmem = (struct guest_mem){ ram, mem };
+	for (unsigned int i = 0; i < ndevs; i++) {
+		if (vdev_create(&devs[i], dev_plan[i].ops, dev_plan[i].priv, &gmem,
+				DEV_WINDOW + 4096 * i, DEV_IRQ_FIRST + i, lfd))
+			fail("cannot start the %s device: %s", dev_plan[i].ops->name,
+			     strerror(errno));
+		note("%s at 0x%08x, irq %u", dev_plan[i].ops->name, DEV_WINDOW + 4096 * i,
+		     DEV_IRQ_FIRST + i);
+	}
+}
+
+/*
+ * Tour 480: A device access, answered
+ *
+ * LGUEST_EXIT_MMIO: the guest kernel read or wrote one of our devices'
+ * registers.  A write is done already; a read waits in the guest until
+ * LHREQ_MMIO_DONE brings its value.
+ */
+static void mmio_exit(int lfd, const struct lguest_exit *e)
+{
+	uint32_t gpa = e->arg[0], size = e->arg[1], off = gpa - DEV_WINDOW;
+	struct vdev *d = off / 4096 < ndevs ? &devs[off / 4096] : NULL;
+	uint32_t req[2] = { LHREQ_MMIO_DONE, 0 };
+
+	/* lg.ko only lets accesses inside the window we declared through. */
+	if (!d)
+		fail("lg.ko reported a device access at 0x%08x, outside our devices", gpa);
+	if (e->arg[2]) {
+		vdev_write(d, off % 4096, size, e->arg[3]);
+		return;
+	}
+	req[1] = vdev_read(d, off % 4096, size);
+	if (write(lfd, req, sizeof(req)) != (ssize_t)sizeof(req))
+		fail("cannot complete the guest's device read (LHREQ_MMIO_DONE): %s",
+		     strerror(errno));
+}
+
 /*
  * The boot_params page a Linux guest reads at entry (%esi).  Returns its
  * guest-physical address, or 0 if the image uses that memory itself (a
@@ -261,7 +345,7 @@ static uint32_t setup_boot_params(uint8_t *ram, uint64_t mem,
 				  const struct lg_args *a)
 {
 	uint32_t initrd = 0, initrd_size = 0;
-	char err[512];
+	char err[512], devices[GUEST_CMDLINE_MAX];
 
 	if (!boot_params_fit(mem, img)) {
 		if (a->initrd)
@@ -271,7 +355,8 @@ static uint32_t setup_boot_params(uint8_t *ram, uint64_t mem,
 	}
 	if (a->initrd)
 		initrd = load_initrd(a->initrd, ram, mem, img, &initrd_size);
-	if (boot_write_params(ram, mem, a->cmdline, getenv("LGUEST_RESTARTS"),
+	devices_cmdline(devices, sizeof(devices));
+	if (boot_write_params(ram, mem, devices, a->cmdline, getenv("LGUEST_RESTARTS"),
 			      initrd, initrd_size, err, sizeof(err)))
 		fail("%s", err);
 	note("boot parameters at 0x%08x, command line '%s'", BOOT_PARAMS_GPA,
@@ -410,6 +495,8 @@ static void init_guest(int lfd, uint8_t *ram, uint64_t mem, uint32_t entry,
 		.boot_esi = boot_esi,
 		.flags = paging == 3 ? LGUEST_INIT_PAE :
 			 paging == 2 ? LGUEST_INIT_NOPAE : 0,
+		.mmio_base = ndevs ? DEV_WINDOW : 0,
+		.mmio_size = 4096 * ndevs,
 	};
 
 	if (entry >= mem)
@@ -471,6 +558,9 @@ static int run_guest(int lfd, uint8_t *ram, uint64_t mem, bool reboot_exit)
 			break;
 		case LGUEST_EXIT_CONSOLE_READ:
 			console_read(ram, mem, e->arg[0], e->arg[1]);
+			break;
+		case LGUEST_EXIT_MMIO:
+			mmio_exit(lfd, e);
 			break;
 		case LGUEST_EXIT_SHUTDOWN:
 			fflush(stdout);
@@ -608,6 +698,7 @@ int main(int argc, char *argv[])
 		close(ifd);
 	}
 
+	plan_devices(&a);
 	/* Only now the host: every check above works without lg.ko. */
 	lfd = open_lguest();
 
@@ -617,6 +708,7 @@ int main(int argc, char *argv[])
 	boot_esi = setup_boot_params(ram, a.mem, &img, &a);
 
 	init_guest(lfd, ram, a.mem, img.entry, img.paging, boot_esi);
+	start_devices(lfd, ram, a.mem);
 	start_console_input(lfd);
 	status = run_guest(lfd, ram, a.mem, a.reboot_exit);
 	if (status >= 0)

@@ -38,6 +38,9 @@ check 'case "$tm" in "52428800 bytes in "*) ! grep -q MISMATCH /tmp/boot.out;; *
 	"50 MB written and read back in tmpfs with the same md5: $tm" /tmp/boot.out
 s=$(sed -n 's/^SLEEP: 2 s took //p' /tmp/boot.out | tr -d '\r')
 check '[ -n "$s" ] && ! grep -q "OUT OF RANGE" /tmp/boot.out' "sleep 2 takes 2 s of wall time, woken within 1 s: $s" /tmp/boot.out
+rng=$(sed -n 's/^RNG: //p' /tmp/boot.out | head -1 | tr -d '\r')
+check 'case "$rng" in "current '"'"'virtio_rng"*"read: 4096") ! grep -q "RNG: BAD" /tmp/boot.out;; *) false;; esac' \
+	"virtio-rng: the guest's hw_random uses it and /dev/hwrng gives bytes: $rng" /tmp/boot.out
 check 'grep -q "^SELFTEST: PASS" /tmp/boot.out' "the guest's self-test passes" /tmp/boot.out
 if bad=$(guest_bad /tmp/boot.out); then
 	nok "the guest kernel's log is clean"

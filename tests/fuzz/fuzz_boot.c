@@ -72,7 +72,7 @@ static void check_params(const uint8_t *ram, uint64_t mem, const char *args,
 	fuzz_assert(bp->hdr.cmd_line_ptr == CMDLINE_GPA);
 	fuzz_assert(memchr(cmdline, '\0', CMDLINE_SIZE));
 	len = strlen(cmdline);
-	fuzz_assert(len <= bp->hdr.cmdline_size);
+	fuzz_assert(len <= bp->hdr.cmdline_size && len < GUEST_CMDLINE_MAX);
 	fuzz_assert(!strncmp(cmdline, DEFAULT_CMDLINE, strlen(DEFAULT_CMDLINE)));
 	fuzz_assert(strstr(cmdline, args));
 	fuzz_assert(bp->hdr.hardware_subarch == 1);
@@ -159,11 +159,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 
-	if (!boot_write_params(ram, mem, args, restarts[0] ? restarts : NULL,
+	if (!boot_write_params(ram, mem, NULL, args, restarts[0] ? restarts : NULL,
 			       initrd, initrd_size, err, sizeof(err)))
 		check_params(ram, mem, args, initrd, initrd_size);
 	else
-		fuzz_assert(!strcmp(err, "the kernel command line is too long"));
+		fuzz_assert(!strncmp(err, "the kernel command line would be ", 33) &&
+			    strlen(DEFAULT_CMDLINE) + (args[0] ? 1 + strlen(args) : 0) +
+			    (restarts[0] ? 17 + strlen(restarts) : 0) >= GUEST_CMDLINE_MAX);
 	for (unsigned int i = 0; i < img.nseg; i++)
 		check_segment(&img, i, ram, p);
 out:

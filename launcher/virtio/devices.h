@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The devices the launcher can give a guest, each one ops table. */
+#ifndef LGUEST_DEVICES_H
+#define LGUEST_DEVICES_H
+
+#include "virtio.h"
+
+extern const struct vdev_ops virtio_rng_ops;
+
+#endif
