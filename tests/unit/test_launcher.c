@@ -6,6 +6,7 @@
  */
 #include "args.h"
 #include "elfload.h"
+#include "virtio/virtio.h"
 
 #include <elf.h>
 #include <fcntl.h>
@@ -294,6 +295,151 @@ static void test_elf(void)
 	elf_bad("", 64ULL << 20, "not a regular file");	/* the directory */
 }
 
+/* --- the split ring, fed hostile queues ------------------------------- */
+
+static uint8_t ram[64 << 10];
+static const struct guest_mem gm = { ram, sizeof(ram) };
+
+/* A queue of 8 at desc 0x1000, avail 0x2000, used 0x3000. */
+static struct vq ring_reset(void)
+{
+	memset(ram, 0, sizeof(ram));
+	return (struct vq){ .num = 8, .desc = 0x1000, .avail = 0x2000, .used = 0x3000 };
+}
+
+static void desc(unsigned int table, unsigned int i, uint64_t addr, uint32_t len,
+		 uint16_t flags, uint16_t next)
+{
+	uint8_t *d = ram + table + 16 * i;
+
+	memcpy(d, &addr, 8);
+	memcpy(d + 8, &len, 4);
+	memcpy(d + 12, &flags, 2);
+	memcpy(d + 14, &next, 2);
+}
+
+/* Offer head in avail slot idx - 1 and move the index to idx. */
+static void offer(uint16_t idx, uint16_t head)
+{
+	memcpy(ram + 0x2004 + 2 * ((idx - 1) & 7), &head, 2);
+	memcpy(ram + 0x2002, &idx, 2);
+}
+
+static void pop_bad(struct vq *q, bool indirect, const char *want, const char *what)
+{
+	struct vq_req r;
+	const char *why = NULL;
+	int got = vq_pop(&gm, q, indirect, &r, &why);
+
+	ok(got == -1 && why && strstr(why, want), "ring: %s is refused (%s)", what,
+	   why ? why : "accepted");
+}
+
+static void test_ring(void)
+{
+	struct vq q = ring_reset();
+	struct vq_req r;
+	const char *why = NULL;
+	int got;
+
+	ok(vq_check(&gm, &q, &why) == 0, "ring: a queue in RAM, aligned, passes");
+	q.num = 6;
+	ok(vq_check(&gm, &q, &why) == -1, "ring: a queue size that is not a power of 2 is refused");
+	q = ring_reset();
+	q.used = sizeof(ram) - 8;
+	ok(vq_check(&gm, &q, &why) == -1, "ring: a used ring running past RAM is refused");
+	q = ring_reset();
+	q.desc = 0x1008;
+	ok(vq_check(&gm, &q, &why) == -1, "ring: a misaligned descriptor table is refused");
+
+	/* A good chain: one readable, two writable buffers. */
+	q = ring_reset();
+	desc(0x1000, 0, 0x4000, 16, 1, 3);
+	desc(0x1000, 3, 0x5000, 100, 1 | 2, 5);
+	desc(0x1000, 5, 0x6000, 28, 2, 0);
+	offer(1, 0);
+	got = vq_pop(&gm, &q, false, &r, &why);
+	ok(got == 1 && r.head == 0 && r.nout == 1 && r.nin == 2 && r.in_bytes == 128 &&
+	   r.out[0].iov_base == ram + 0x4000 && r.in[1].iov_base == ram + 0x6000,
+	   "ring: a chain of 1 readable and 2 writable buffers becomes iovecs");
+	ok(vq_pop(&gm, &q, false, &r, &why) == 0, "ring: then the queue is empty");
+	vq_push(&gm, &q, r.head, 128, false);
+	{
+		uint16_t idx;
+		uint32_t id, len;
+
+		memcpy(&idx, ram + 0x3002, 2);
+		memcpy(&id, ram + 0x3004, 4);
+		memcpy(&len, ram + 0x3008, 4);
+		ok(idx == 1 && id == 0 && len == 128, "ring: the answer is in the used ring");
+	}
+
+	q = ring_reset();
+	desc(0x1000, 0, 0x4000, 16, 1, 1);
+	desc(0x1000, 1, 0x4000, 16, 1, 0);
+	offer(1, 0);
+	pop_bad(&q, false, "loops", "a chain that loops");
+
+	q = ring_reset();
+	desc(0x1000, 0, sizeof(ram) - 8, 16, 0, 0);
+	offer(1, 0);
+	pop_bad(&q, false, "outside guest RAM", "a buffer running past RAM");
+
+	q = ring_reset();
+	desc(0x1000, 0, 0xfffffffffffff000ull, 0x2000, 0, 0);
+	offer(1, 0);
+	pop_bad(&q, false, "outside guest RAM", "a buffer whose end wraps around");
+
+	q = ring_reset();
+	desc(0x1000, 0, 0x4000, 16, 2, 1 | 0);
+	desc(0x1000, 0, 0x4000, 16, 2 | 1, 1);
+	desc(0x1000, 1, 0x5000, 16, 0, 0);
+	offer(1, 0);
+	pop_bad(&q, false, "readable buffer after a writable", "a readable buffer after a writable one");
+
+	q = ring_reset();
+	desc(0x1000, 0, 0x4000, 16, 1, 8);
+	offer(1, 0);
+	pop_bad(&q, false, "past its table", "a next index past the table");
+
+	q = ring_reset();
+	offer(1, 9);
+	pop_bad(&q, false, "names no descriptor", "an available entry past the table");
+
+	q = ring_reset();
+	offer(9, 0);
+	pop_bad(&q, false, "more than the queue size", "an available index jumping by 9 in a queue of 8");
+
+	/* Indirect: allowed once, when offered; never nested. */
+	q = ring_reset();
+	desc(0x1000, 0, 0x7000, 32, 4, 0);
+	desc(0x7000, 0, 0x4000, 16, 1, 1);
+	desc(0x7000, 1, 0x5000, 64, 2, 0);
+	offer(1, 0);
+	got = vq_pop(&gm, &q, true, &r, &why);
+	ok(got == 1 && r.nout == 1 && r.nin == 1 && r.in_bytes == 64,
+	   "ring: an indirect table of 2 buffers becomes iovecs");
+	q = ring_reset();
+	desc(0x1000, 0, 0x7000, 32, 4, 0);
+	offer(1, 0);
+	pop_bad(&q, false, "indirect descriptor where none may be", "an indirect table when not offered");
+	q = ring_reset();
+	desc(0x1000, 0, 0x7000, 16, 4, 0);
+	desc(0x7000, 0, 0x7000, 16, 4, 0);
+	offer(1, 0);
+	pop_bad(&q, true, "indirect descriptor where none may be", "an indirect table inside one");
+	q = ring_reset();
+	desc(0x1000, 0, 0x7000, 20, 4, 0);
+	offer(1, 0);
+	pop_bad(&q, true, "bad size", "an indirect table of 20 bytes");
+	q = ring_reset();
+	desc(0x1000, 0, 0x7000, 32, 4, 0);
+	desc(0x7000, 0, 0x4000, 16, 1, 1);
+	desc(0x7000, 1, 0x4000, 16, 1, 0);
+	offer(1, 0);
+	pop_bad(&q, true, "loops", "a loop inside an indirect table");
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -319,6 +465,7 @@ int main(void)
 	mem_bad(" 64", "invalid memory size");
 	test_args();
 	test_elf();
+	test_ring();
 
 	printf("1..%d\n", n);
 	{
