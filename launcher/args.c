@@ -58,6 +58,50 @@ bad:
 	return -1;
 }
 
+int parse_disk(const char *s, struct lg_disk_arg *d, char *buf, char *err,
+	       size_t errlen)
+{
+	char *opt, *next;
+
+	memset(d, 0, sizeof(*d));
+	if (strlen(s) >= 4096) {
+		snprintf(err, errlen, "--disk argument is too long");
+		return -1;
+	}
+	strcpy(buf, s);
+	next = strchr(buf, ',');
+	if (next)
+		*next++ = '\0';
+	if (!buf[0]) {
+		snprintf(err, errlen, "--disk needs a file name: --disk=FILE[,ro][,snapshot][,serial=ID]");
+		return -1;
+	}
+	d->path = buf;
+	while (next) {
+		opt = next;
+		next = strchr(opt, ',');
+		if (next)
+			*next++ = '\0';
+		if (!strcmp(opt, "ro")) {
+			d->ro = true;
+		} else if (!strcmp(opt, "snapshot")) {
+			d->snapshot = true;
+		} else if (!strncmp(opt, "serial=", 7)) {
+			if (strlen(opt + 7) > LG_SERIAL_MAX) {
+				snprintf(err, errlen, "--disk %.256s: serial '%.64s' is longer than %d characters",
+					 d->path, opt + 7, LG_SERIAL_MAX);
+				return -1;
+			}
+			strcpy(d->serial, opt + 7);
+		} else {
+			snprintf(err, errlen, "--disk %.256s: unknown option '%.64s' (want ro, snapshot or serial=ID)",
+				 d->path, opt);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 	       size_t errlen)
 {
@@ -68,6 +112,9 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "reboot-exit", no_argument, NULL, 'r' },
 		{ "no-rng", no_argument, NULL, 'R' },
+		{ "disk", required_argument, NULL, 'd' },
+		{ "block", required_argument, NULL, 'd' },	/* the old lguest's name */
+		{ "ephemeral", no_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
 	size_t used = 0;
@@ -82,7 +129,7 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 		/* The argument getopt reads next (optind 0: start afresh at 1). */
 		at = optind ? optind : 1;
 		/* "+": stop at the first non-option, which is <mem>. */
-		c = getopt_long(argc, argv, "+:hVvi:r", opts, NULL);
+		c = getopt_long(argc, argv, "+:hVvi:rx", opts, NULL);
 		if (c == -1)
 			break;
 		switch (c) {
@@ -100,6 +147,19 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 			break;
 		case 'R':
 			a->no_rng = true;
+			break;
+		case 'x':
+			a->ephemeral = true;
+			break;
+		case 'd':
+			if (a->ndisks == LG_DISKS) {
+				snprintf(err, errlen, "more than %d disks", LG_DISKS);
+				return -1;
+			}
+			if (parse_disk(optarg, &a->disks[a->ndisks], a->diskspec[a->ndisks],
+				       err, errlen))
+				return -1;
+			a->ndisks++;
 			break;
 		case 'i':
 			if (!optarg[0]) {
@@ -121,7 +181,7 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 			 * "lguest -xv").  In a cluster, name the letter.
 			 */
 			bad = optind > at ? argv[optind - 1] : argv[at];
-			if (optopt == 'i')
+			if (optopt == 'i' || optopt == 'd')
 				snprintf(err, errlen, "option '%s' needs an argument",
 					 bad);
 			else if (optopt && strncmp(bad, "--", 2))

@@ -27,6 +27,7 @@
 #include "boot.h"
 #include "elfload.h"
 #include "virtio/devices.h"
+#include "disk/disk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -84,7 +85,9 @@ static int verbose;
 static struct {
 	const struct vdev_ops *ops;
 	void *priv;
+	uint64_t features;
 } dev_plan[DEV_MAX];
+static struct disk disks[LG_DISKS];
 static unsigned int ndevs;
 static struct vdev devs[DEV_MAX];
 static struct guest_mem gmem;
@@ -127,6 +130,13 @@ static void usage(FILE *f)
 		"  -i, --initrd=FILE  give the guest FILE as its initial ramdisk\n"
 		"  -r, --reboot-exit  exit (status 2) when the guest restarts, instead\n"
 		"                     of starting it again\n"
+		"  --disk=FILE[,ro][,snapshot][,serial=ID]\n"
+		"                     give the guest FILE (a raw image) as a virtio\n"
+		"                     disk: /dev/vda, vdb, ... in order (repeatable;\n"
+		"                     --block=FILE too).  ro: read-only; snapshot:\n"
+		"                     writes go to a throwaway overlay\n"
+		"  -x, --ephemeral    every disk gets a throwaway overlay: images are\n"
+		"                     never written, nothing is left behind\n"
 		"      --no-rng       no virtio-rng device (the guest gets one by\n"
 		"                     default, fed from the host's getrandom())\n"
 		"  -v, --verbose      say what the launcher does\n"
@@ -275,9 +285,29 @@ static uint32_t load_initrd(const char *name, uint8_t *ram, uint64_t mem,
 	return gpa;
 }
 
-/* What devices the guest gets, from the command line. */
+/*
+ * What devices the guest gets, from the command line: its disks first
+ * (so the first is /dev/vda), then the rest.  Images are opened and
+ * locked here, before the host is asked for anything.
+ */
 static void plan_devices(const struct lg_args *a)
 {
+	char err[4200];
+
+	for (unsigned int i = 0; i < a->ndisks; i++) {
+		const struct lg_disk_arg *da = &a->disks[i];
+		bool overlay = da->snapshot || a->ephemeral;
+
+		if (disk_open(&disks[i], da->path, da->ro, overlay,
+			      da->serial[0] ? da->serial : NULL, err, sizeof(err)))
+			fail("%s", err);
+		note("disk %s: %llu MiB%s%s, serial '%s'", da->path,
+		     (unsigned long long)(disks[i].size >> 20), da->ro ? ", read-only" : "",
+		     overlay ? ", writes to a throwaway overlay" : "", disks[i].serial);
+		dev_plan[ndevs].ops = &virtio_blk_ops;
+		dev_plan[ndevs].priv = &disks[i];
+		dev_plan[ndevs++].features = da->ro ? 1ull << VIRTIO_BLK_F_RO : 0;
+	}
 	if (!a->no_rng)
 		dev_plan[ndevs++].ops = &virtio_rng_ops;
 }
@@ -304,6 +334,7 @@ static void start_devices(int lfd, uint8_t *ram, uint64_t mem)
 				DEV_WINDOW + 4096 * i, DEV_IRQ_FIRST + i, lfd))
 			fail("cannot start the %s device: %s", dev_plan[i].ops->name,
 			     strerror(errno));
+		devs[i].features = dev_plan[i].features;
 		note("%s at 0x%08x, irq %u", dev_plan[i].ops->name, DEV_WINDOW + 4096 * i,
 		     DEV_IRQ_FIRST + i);
 	}

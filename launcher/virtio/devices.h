@@ -6,5 +6,7 @@
 #include "virtio.h"
 
 extern const struct vdev_ops virtio_rng_ops;
+extern const struct vdev_ops virtio_blk_ops;
+#define VIRTIO_BLK_F_RO		5
 
 #endif

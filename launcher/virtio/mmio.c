@@ -40,7 +40,7 @@ enum {
 
 static uint64_t offered(const struct vdev *d)
 {
-	return d->ops->features | 1ull << VIRTIO_F_VERSION_1 |
+	return d->ops->features | d->features | 1ull << VIRTIO_F_VERSION_1 |
 	       1ull << VIRTIO_F_INDIRECT_DESC | 1ull << VIRTIO_F_EVENT_IDX;
 }
 

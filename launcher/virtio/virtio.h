@@ -101,6 +101,7 @@ struct vdev {
 	pthread_t thread;
 	pthread_mutex_t lock;		/* registers and queues: vCPU vs I/O thread */
 
+	uint64_t features;		/* offered beyond ops->features (e.g. a read-only disk) */
 	uint32_t status;
 	uint32_t dev_feat_sel, drv_feat_sel;
 	uint64_t driver_features;
