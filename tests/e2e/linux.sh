@@ -19,7 +19,15 @@ ok "insmod lg.ko"
 
 # The self-test (initramfs/selftest), timed from the launcher's start.
 t0=$(cut -d' ' -f1 /proc/uptime)
-/bin/timeout 1200 $L --initrd=$I $MEM $K lguest.selftest >/tmp/boot.out 2>&1
+# Three disks: read-write, read-only, and one behind a throwaway overlay
+# (in TMPDIR); the self-test uses each.
+dd if=/dev/zero of=/tmp/vda.img bs=1048576 count=4 2>/dev/null
+head -c 2097152 /dev/urandom >/tmp/vdb.img
+head -c 2097152 /dev/urandom >/tmp/vdc.img
+sum_b=$(md5sum </tmp/vdb.img) sum_c=$(md5sum </tmp/vdc.img)
+rm -rf /tmp/ovl && mkdir /tmp/ovl
+TMPDIR=/tmp/ovl /bin/timeout 1200 $L --initrd=$I --disk=/tmp/vda.img,serial=lgtest-vda \
+	--disk=/tmp/vdb.img,ro --disk=/tmp/vdc.img,snapshot $MEM $K lguest.selftest >/tmp/boot.out 2>&1
 rc=$?
 echo "RIG: linux guest self-test -> $rc"
 sed 's/^/RIG:   /' /tmp/boot.out
@@ -41,6 +49,17 @@ check '[ -n "$s" ] && ! grep -q "OUT OF RANGE" /tmp/boot.out' "sleep 2 takes 2 s
 rng=$(sed -n 's/^RNG: //p' /tmp/boot.out | head -1 | tr -d '\r')
 check 'case "$rng" in "current '"'"'virtio_rng"*"read: 4096") ! grep -q "RNG: BAD" /tmp/boot.out;; *) false;; esac' \
 	"virtio-rng: the guest's hw_random uses it and /dev/hwrng gives bytes: $rng" /tmp/boot.out
+d=$(sed -n 's/^DISK: vda serial //p' /tmp/boot.out | tr -d '\r')
+check '[ "$d" = "'"'"'lgtest-vda'"'"', 8192 sectors" ]' "virtio-blk: the guest sees vda with its serial and size: $d" /tmp/boot.out
+w=$(sed -n 's/^DISK: vda wrote \([0-9a-f]*\) read .*/\1/p' /tmp/boot.out | tr -d '\r')
+img=$(dd if=/tmp/vda.img bs=65536 skip=16 count=16 2>/dev/null | md5sum | cut -d' ' -f1)
+check '[ -n "$w" ] && grep -q "^DISK: vda wrote $w read $w" /tmp/boot.out && [ "$img" = "$w" ]' \
+	"virtio-blk: 1 MiB the guest wrote reads back the same, and is in the image ($w, image $img)" /tmp/boot.out
+check 'grep -q "^DISK: vdb ro 1" /tmp/boot.out && [ "$(md5sum </tmp/vdb.img)" = "$sum_b" ]' \
+	"virtio-blk: a read-only disk is read-only in the guest and its image unchanged" /tmp/boot.out
+check 'grep -q "^DISK: vdc written" /tmp/boot.out && [ "$(md5sum </tmp/vdc.img)" = "$sum_c" ] && [ -z "$(ls -A /tmp/ovl)" ]' \
+	"virtio-blk: a snapshot disk takes writes, its image is unchanged and its overlay left nothing in TMPDIR" /tmp/boot.out
+rm -f /tmp/vda.img /tmp/vdb.img /tmp/vdc.img
 check 'grep -q "^SELFTEST: PASS" /tmp/boot.out' "the guest's self-test passes" /tmp/boot.out
 if bad=$(guest_bad /tmp/boot.out); then
 	nok "the guest kernel's log is clean"
