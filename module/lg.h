@@ -149,7 +149,8 @@ struct lguest {
 	u32 kernel_start;
 	/* Last-level shadow tables of the kernel half, shared by all shadows. */
 	lg_pte_t **ktab;
-	/* Exit counts, for pr_debug() at lg_release(). */
+	/* Exit counts, in debugfs (lguest_user.c). */
+	struct dentry *debugfs;
 	unsigned long nr_exits, nr_host_irq, nr_demand, nr_guest_pf, nr_hcall[32],
 		      nr_async, nr_gp, nr_trap_other, nr_irq_delivered,
 		      nr_mmio_read, nr_mmio_write;

@@ -14,7 +14,9 @@
 
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/debugfs.h>
 #include <linux/miscdevice.h>
+#include <linux/seq_file.h>
 #include <linux/moduleparam.h>
 #include <linux/cred.h>
 #include <linux/sched.h>
@@ -25,6 +27,43 @@
 #include <linux/uaccess.h>
 #include <asm/fpu/api.h>
 #include "lg.h"
+
+/*
+ * What a guest's exits were for, while it lives:
+ * /sys/kernel/debug/lguest/<launcher pid>-<guest>/exits, one "name count"
+ * line each (read without the lock: counters a moment old are fine).
+ */
+static int lg_exits_show(struct seq_file *m, void *unused)
+{
+	struct lguest *lg = m->private;
+	unsigned int i;
+
+	seq_printf(m, "exits %lu\nhost_interrupts %lu\nshadow_faults %lu\nguest_faults %lu\n",
+		   lg->nr_exits, lg->nr_host_irq, lg->nr_demand, lg->nr_guest_pf);
+	seq_printf(m, "general_protection %lu\nother_traps %lu\nirqs_delivered %lu\n",
+		   lg->nr_gp, lg->nr_trap_other, lg->nr_irq_delivered);
+	seq_printf(m, "async_calls %lu\nmmio_reads %lu\nmmio_writes %lu\n",
+		   lg->nr_async, lg->nr_mmio_read, lg->nr_mmio_write);
+	for (i = 0; i < ARRAY_SIZE(lg->nr_hcall); i++)
+		if (lg->nr_hcall[i])
+			seq_printf(m, "hypercall_%u %lu\n", i, lg->nr_hcall[i]);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lg_exits);
+
+static struct dentry *lg_debugfs_root;
+
+static void lg_debugfs_add(struct lguest *lg)
+{
+	static atomic_t seq = ATOMIC_INIT(0);
+	char name[32];
+
+	/* Without debugfs (or with its errors) a guest runs just the same. */
+	snprintf(name, sizeof(name), "%d-%d", task_tgid_vnr(current),
+		 atomic_inc_return(&seq));
+	lg->debugfs = debugfs_create_dir(name, lg_debugfs_root);
+	debugfs_create_file("exits", 0400, lg->debugfs, lg, &lg_exits_fops);
+}
 
 /*
  * Tour 170: A guest is born
@@ -112,6 +151,7 @@ static int lg_initialize(struct lguest *lg, const char __user *in, size_t size)
 	lg->tsk = current;
 	spin_lock_init(&lg->tsk_lock);
 	lg_irq_init(lg);
+	lg_debugfs_add(lg);
 	/* LHREQ_IRQ (unlocked) may see the guest from now on, set up. */
 	smp_store_release(&lg->initialized, true);
 	return 0;
@@ -289,18 +329,9 @@ static int lg_release(struct inode *inode, struct file *file)
 {
 	struct lguest *lg = file->private_data;
 
+	/* Readers of the counters are waited for; then none can come. */
+	debugfs_remove(lg->debugfs);
 	if (lg->initialized) {
-		unsigned int i;
-
-		/* What the guest cost us, for "dmesg" when tuning (debug level). */
-		pr_debug("guest exits %lu: host irq %lu, shadow faults %lu, guest faults %lu, #GP %lu, other traps %lu, irqs %lu, async calls %lu, device reads %lu, writes %lu\n",
-			 lg->nr_exits, lg->nr_host_irq, lg->nr_demand,
-			 lg->nr_guest_pf, lg->nr_gp, lg->nr_trap_other,
-			 lg->nr_irq_delivered, lg->nr_async,
-			 lg->nr_mmio_read, lg->nr_mmio_write);
-		for (i = 0; i < ARRAY_SIZE(lg->nr_hcall); i++)
-			if (lg->nr_hcall[i])
-				pr_debug("  hypercall %u: %lu\n", i, lg->nr_hcall[i]);
 		lg_irq_exit(lg);
 		put_task_struct(lg->tsk);
 		lg_shadow_free(lg);
@@ -335,14 +366,19 @@ static struct miscdevice lg_dev = {
 
 int lg_user_init(void)
 {
-	int err = misc_register(&lg_dev);
+	int err;
 
-	if (err)
+	lg_debugfs_root = debugfs_create_dir("lguest", NULL);
+	err = misc_register(&lg_dev);
+	if (err) {
 		pr_err("cannot register /dev/%s: %d\n", LGUEST_DEVICE_NAME, err);
+		debugfs_remove(lg_debugfs_root);
+	}
 	return err;
 }
 
 void lg_user_exit(void)
 {
 	misc_deregister(&lg_dev);
+	debugfs_remove(lg_debugfs_root);
 }

@@ -15,7 +15,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
 
 # The files the tour must visit, and those it may.
-must=$(ls module/*.[ch] module/x86/*.[cS] switcher/*.[chS] launcher/*.[ch] | grep -v '^module/refuse\.c$')
+must=$(ls module/*.[ch] module/x86/*.[cS] switcher/*.[chS] launcher/*.[ch] launcher/*/*.[ch] | grep -v '^module/refuse\.c$')
 files="$must module/refuse.c include/lguest_abi.h $(sed -e 's/#.*//' -e '/^$/d' -e 's|^|guest-patches/|' guest-patches/series)"
 
 # Every stop as "N<TAB>seq<TAB>text" lines: a header line, then its body.

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * Tour 495: Copy-on-write, cluster by cluster
+ *
  * Disk images: raw files, locked, with an optional copy-on-write overlay
- * (disk.h).  All offsets are 64-bit: the launcher is an i386 program and
+ * (disk.h).  The overlay is a sparse file as big as the image; a cluster
+ * (64 KiB) is copied up from the image the first time the guest writes
+ * into it, and read from the overlay from then on (one bit each).  All offsets are 64-bit: the launcher is an i386 program and
  * images are often bigger than 2 GiB.
  */
 #include "disk.h"

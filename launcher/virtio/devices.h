@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The devices the launcher can give a guest, each one ops table. */
+/*
+ * Tour 435: The devices on offer
+ *
+ * The devices the launcher can give a guest, each one ops table: the
+ * transport (mmio.c) knows nothing of what a device does.
+ */
 #ifndef LGUEST_DEVICES_H
 #define LGUEST_DEVICES_H
 

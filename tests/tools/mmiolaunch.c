@@ -7,7 +7,8 @@
  * be how many we saw.  Along the way it checks what /dev/lguest promises
  * about the window: INITIALIZE refuses windows that overlap RAM, are not
  * whole pages or are too big; read() is EBUSY while a read waits for its
- * value; LHREQ_MMIO_DONE with none waiting is EINVAL.
+ * value; LHREQ_MMIO_DONE with none waiting is EINVAL; debugfs counts the
+ * accesses (while the guest lives).
  * Exits 0 when all held and the guest powered off, 3 when it was killed
  * (the reason on stdout), 1 otherwise.
  */
@@ -16,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,6 +54,32 @@ static void refused(struct lguest_init init, uint32_t base, uint32_t size, const
 	check(fd >= 0 && write(fd, &init, sizeof(init)) < 0 && errno == EINVAL,
 	      "a window %s (0x%x+0x%x) was not refused with EINVAL", what, base, size);
 	close(fd);
+}
+
+/*
+ * lg.ko's counters for this guest (debugfs, lguest_user.c): the value of
+ * "name", or -1 if there is no such file or line.
+ */
+static long debugfs_count(const char *name)
+{
+	char pattern[128], line[128];
+	long v = -1;
+	glob_t g;
+	FILE *f;
+
+	snprintf(pattern, sizeof(pattern), "/sys/kernel/debug/lguest/%d-*/exits", (int)getpid());
+	if (glob(pattern, 0, NULL, &g) || g.gl_pathc != 1) {
+		globfree(&g);
+		return -1;
+	}
+	f = fopen(g.gl_pathv[0], "r");
+	globfree(&g);
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, strlen(name)) && line[strlen(name)] == ' ')
+			v = strtol(line + strlen(name) + 1, NULL, 10);
+	if (f)
+		fclose(f);
+	return v;
 }
 
 static int done(int fd, uint32_t value)
@@ -133,7 +161,14 @@ int main(int argc, char *argv[])
 			      (size == 1 || size == 2 || size == 4) && u.e.arg[2] <= 1,
 			      "an exit outside the window: 0x%x, size %u", gpa, size);
 			if (u.e.arg[2] && gpa == MMIO_WINDOW + MMIO_COUNT) {
+				long r = debugfs_count("mmio_reads"), w = debugfs_count("mmio_writes");
+
 				counted = u.e.arg[3];
+				/* The guest is alive: lg.ko's counters show it, this write too. */
+				check(r == (long)reads && w == (long)writes + 1,
+				      "debugfs counts %ld reads and %ld writes, we saw %lu and %lu",
+				      r, w, reads, writes + 1);
+				printf("mmiolaunch: debugfs counts %ld device reads, %ld writes\n", r, w);
 			} else if (u.e.arg[2]) {
 				writes++;
 				check(u.e.arg[3] == mmio_pattern(gpa, size),
