@@ -150,6 +150,39 @@ else
 fi
 hostile mmio-outside "page table entry for 0x50001000 points beyond guest memory (0xd0001000)"
 
+# Disk images are locked: while a guest writes one, a second launcher
+# given it is refused, saying why.  -x: the overlay is an unlinked file
+# from the start, so TMPDIR stays empty while the guest runs and after a
+# kill -9, and the image is never written.
+head -c 1048576 /dev/urandom >/tmp/d.img
+sum=$(md5sum </tmp/d.img)
+rm -rf /tmp/ovl && mkdir /tmp/ovl
+$L --disk=/tmp/d.img $MEM $G/spin >/tmp/spin.out 2>&1 &
+p=$!
+sleep 1
+out=$($L --disk=/tmp/d.img $MEM $G/hello 2>&1)
+rc=$?
+kill $p
+wait $p
+if [ $rc = 1 ] && printf '%s\n' "$out" | grep -q "disk image /tmp/d.img is in use by another guest"; then
+	ok "a second launcher on a disk image in use is refused: $out"
+else
+	nok "a second launcher on a disk image in use is refused (exit $rc)"
+	printf '%s\n' "$out" | diag
+fi
+TMPDIR=/tmp/ovl $L -x --disk=/tmp/d.img $MEM $G/spin >/tmp/spin.out 2>&1 &
+p=$!
+sleep 1
+during=$(ls -A /tmp/ovl)
+kill -9 $p
+wait $p
+if [ -z "$during" ] && [ -z "$(ls -A /tmp/ovl)" ] && [ "$(md5sum </tmp/d.img)" = "$sum" ]; then
+	ok "-x: nothing in TMPDIR while the guest runs or after kill -9; the image unchanged"
+else
+	nok "-x: nothing in TMPDIR while the guest runs or after kill -9 ('$during', '$(ls -A /tmp/ovl)')"
+fi
+rm -f /tmp/d.img
+
 # A guest whose ELF note names the other page table format is refused.
 case $(uname -r) in *-pae) good=note3 bad=note2 ;; *) good=note2 bad=note3 ;; esac
 guest $good 0 "hello from a guest" "a guest noting the host's page table format runs"

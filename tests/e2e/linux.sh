@@ -25,9 +25,12 @@ dd if=/dev/zero of=/tmp/vda.img bs=1048576 count=4 2>/dev/null
 head -c 2097152 /dev/urandom >/tmp/vdb.img
 head -c 2097152 /dev/urandom >/tmp/vdc.img
 sum_b=$(md5sum </tmp/vdb.img) sum_c=$(md5sum </tmp/vdc.img)
+# And a 3 GiB one, sparse: the launcher is an i386 program.
+dd if=/dev/zero of=/tmp/vdd.img bs=1 count=0 seek=3221225472 2>/dev/null
 rm -rf /tmp/ovl && mkdir /tmp/ovl
 TMPDIR=/tmp/ovl /bin/timeout 1200 $L --initrd=$I --disk=/tmp/vda.img,serial=lgtest-vda \
-	--disk=/tmp/vdb.img,ro --disk=/tmp/vdc.img,snapshot $MEM $K lguest.selftest >/tmp/boot.out 2>&1
+	--disk=/tmp/vdb.img,ro --disk=/tmp/vdc.img,snapshot --disk=/tmp/vdd.img \
+	$MEM $K lguest.selftest >/tmp/boot.out 2>&1
 rc=$?
 echo "RIG: linux guest self-test -> $rc"
 sed 's/^/RIG:   /' /tmp/boot.out
@@ -59,7 +62,11 @@ check 'grep -q "^DISK: vdb ro 1" /tmp/boot.out && [ "$(md5sum </tmp/vdb.img)" = 
 	"virtio-blk: a read-only disk is read-only in the guest and its image unchanged" /tmp/boot.out
 check 'grep -q "^DISK: vdc written" /tmp/boot.out && [ "$(md5sum </tmp/vdc.img)" = "$sum_c" ] && [ -z "$(ls -A /tmp/ovl)" ]' \
 	"virtio-blk: a snapshot disk takes writes, its image is unchanged and its overlay left nothing in TMPDIR" /tmp/boot.out
-rm -f /tmp/vda.img /tmp/vdb.img /tmp/vdc.img
+w=$(sed -n 's/^DISK: vdd 6291456 sectors, at 2.5 GiB wrote \([0-9a-f]*\) read .*/\1/p' /tmp/boot.out | tr -d '\r')
+img=$(dd if=/tmp/vdd.img bs=65536 skip=40960 count=1 2>/dev/null | md5sum | cut -d' ' -f1)
+check '[ -n "$w" ] && grep -q "wrote $w read $w" /tmp/boot.out && [ "$img" = "$w" ]' \
+	"virtio-blk: a 3 GiB disk: 64 KiB written at 2.5 GiB reads back, and is there in the image ($w, image $img)" /tmp/boot.out
+rm -f /tmp/vda.img /tmp/vdb.img /tmp/vdc.img /tmp/vdd.img
 check 'grep -q "^SELFTEST: PASS" /tmp/boot.out' "the guest's self-test passes" /tmp/boot.out
 if bad=$(guest_bad /tmp/boot.out); then
 	nok "the guest kernel's log is clean"
