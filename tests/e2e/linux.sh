@@ -21,7 +21,7 @@ ok "insmod lg.ko"
 t0=$(cut -d' ' -f1 /proc/uptime)
 # Three disks: read-write, read-only, and one behind a throwaway overlay
 # (in TMPDIR); the self-test uses each.
-dd if=/dev/zero of=/tmp/vda.img bs=1048576 count=4 2>/dev/null
+dd if=/dev/zero of=/tmp/vda.img bs=1048576 count=12 2>/dev/null
 head -c 2097152 /dev/urandom >/tmp/vdb.img
 head -c 2097152 /dev/urandom >/tmp/vdc.img
 sum_b=$(md5sum </tmp/vdb.img) sum_c=$(md5sum </tmp/vdc.img)
@@ -53,11 +53,21 @@ rng=$(sed -n 's/^RNG: //p' /tmp/boot.out | head -1 | tr -d '\r')
 check 'case "$rng" in "current '"'"'virtio_rng"*"read: 4096") ! grep -q "RNG: BAD" /tmp/boot.out;; *) false;; esac' \
 	"virtio-rng: the guest's hw_random uses it and /dev/hwrng gives bytes: $rng" /tmp/boot.out
 d=$(sed -n 's/^DISK: vda serial //p' /tmp/boot.out | tr -d '\r')
-check '[ "$d" = "'"'"'lgtest-vda'"'"', 8192 sectors" ]' "virtio-blk: the guest sees vda with its serial and size: $d" /tmp/boot.out
+check '[ "$d" = "'"'"'lgtest-vda'"'"', 24576 sectors" ]' "virtio-blk: the guest sees vda with its serial and size: $d" /tmp/boot.out
 w=$(sed -n 's/^DISK: vda wrote \([0-9a-f]*\) read .*/\1/p' /tmp/boot.out | tr -d '\r')
 img=$(dd if=/tmp/vda.img bs=65536 skip=16 count=16 2>/dev/null | md5sum | cut -d' ' -f1)
 check '[ -n "$w" ] && grep -q "^DISK: vda wrote $w read $w" /tmp/boot.out && [ "$img" = "$w" ]' \
 	"virtio-blk: 1 MiB the guest wrote reads back the same, and is in the image ($w, image $img)" /tmp/boot.out
+# The eight concurrent writers' regions: as the guest read them, and in the image.
+bad=0 n=0
+for r in 3 4 5 6 7 8 9 10; do
+	l=$(grep -a "^REGION: $r " /tmp/boot.out | tr -d '\r')
+	a=$(echo "$l" | cut -d' ' -f3) b=$(echo "$l" | cut -d' ' -f4)
+	img=$(dd if=/tmp/vda.img bs=1048576 skip=$r count=1 2>/dev/null | md5sum | cut -d' ' -f1)
+	[ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" = "$img" ] || bad=$((bad + 1))
+	n=$((n + 1))
+done
+check '[ $bad = 0 ]' "virtio-blk: 8 writers at once, block sizes 512 B to 1 MiB: every region reads back and is in the image ($bad of $n bad)" /tmp/boot.out
 check 'grep -q "^DISK: vdb ro 1" /tmp/boot.out && [ "$(md5sum </tmp/vdb.img)" = "$sum_b" ]' \
 	"virtio-blk: a read-only disk is read-only in the guest and its image unchanged" /tmp/boot.out
 check 'grep -q "^DISK: vdc written" /tmp/boot.out && [ "$(md5sum </tmp/vdc.img)" = "$sum_c" ] && [ -z "$(ls -A /tmp/ovl)" ]' \
