@@ -157,7 +157,7 @@ static uint8_t blk_ranges(struct disk *disk, const struct vq_req *r, uint32_t ty
 }
 
 /* One request: the status, and how many bytes we wrote into the guest's buffers. */
-static uint8_t blk_request(struct disk *disk, const struct vq_req *r, uint32_t *written)
+uint8_t virtio_blk_request(struct disk *disk, const struct vq_req *r, uint32_t *written)
 {
 	struct { uint32_t type, ioprio; uint64_t sector; } hdr;
 	struct iovec v[VQ_SEG_MAX];
@@ -227,7 +227,7 @@ static void blk_notify(struct vdev *d, unsigned int qi)
 			vdev_broken(d, "a block request without room for its status");
 			return;
 		}
-		status = blk_request(d->priv, &r, &written);
+		status = virtio_blk_request(d->priv, &r, &written);
 		((uint8_t *)r.in[r.nin - 1].iov_base)[r.in[r.nin - 1].iov_len - 1] = status;
 		vq_push(d->mem, q, r.head, written + 1, event_idx);
 		answered++;

@@ -14,4 +14,12 @@ extern const struct vdev_ops virtio_rng_ops;
 extern const struct vdev_ops virtio_blk_ops;
 #define VIRTIO_BLK_F_RO		5
 
+struct disk;
+/*
+ * One block request (header, data, and room for the status byte last),
+ * done on disk: the status, and in *written how many bytes went into the
+ * request's device-writable buffers (the status byte not counted).
+ */
+uint8_t virtio_blk_request(struct disk *disk, const struct vq_req *r, uint32_t *written);
+
 #endif
