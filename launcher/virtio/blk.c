@@ -214,7 +214,7 @@ static void blk_notify(struct vdev *d, unsigned int qi)
 	struct vq *q = &d->vq[qi];
 	bool event_idx = vdev_has(d, VIRTIO_F_EVENT_IDX);
 	unsigned int answered = 0;
-	static struct vq_req r;	/* one I/O thread per device; big */
+	static __thread struct vq_req r;	/* big: one per I/O thread, not on its stack */
 	const char *why;
 	int got;
 
