@@ -176,7 +176,7 @@ static bool cluster_written(const struct disk *d, uint64_t c)
 /* Before a cluster of the overlay is written: bring the image's data up. */
 static int copy_up(struct disk *d, uint64_t c)
 {
-	static uint8_t buf[DISK_CLUSTER];
+	static __thread uint8_t buf[DISK_CLUSTER];	/* each disk has its own thread */
 	uint64_t off = c * DISK_CLUSTER;
 	size_t len = d->size - off < DISK_CLUSTER ? (size_t)(d->size - off) : DISK_CLUSTER;
 	struct iovec v = { buf, len };
