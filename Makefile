@@ -140,7 +140,7 @@ install-dkms:
 	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$$d/dkms.conf && \
 	install -m 0644 VERSION $$d/ && \
 	install -m 0644 module/Kbuild module/Makefile module/*.[ch] $$d/module/ && \
-	install -m 0644 module/x86/*.[cS] $$d/module/x86/ && \
+	install -m 0644 module/x86/*.[chS] $$d/module/x86/ && \
 	install -m 0644 include/lguest_abi.h $$d/include/ && \
 	install -m 0644 switcher/switcher.S switcher/switcher.h $$d/switcher/
 
