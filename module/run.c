@@ -44,10 +44,6 @@ static void lg_handle_trap(struct lguest *lg)
 	u32 trap = r->trapnum;
 
 	lg->nr_exits++;
-	if (trap == LG_TRAP_HOST) {
-		lg->nr_host_irq++;
-		return;
-	}
 	if (trap == LG_TRAP_VM86) {
 		lg_kill(lg, "entered virtual-8086 mode (an iret with eflags.VM outside ring 0, which only an emulator allows)");
 		return;
@@ -57,10 +53,18 @@ static void lg_handle_trap(struct lguest *lg)
 			trap - LG_TRAP_SWITCHER_FAULT);
 		return;
 	}
-	/* Ring-1 code in the Switcher's pages is the guest jumping there. */
+	/*
+	 * Ring-1 code in the Switcher's pages is the guest jumping there,
+	 * whatever stopped it: a host interrupt can land between the jump and
+	 * the fault on the first fetch.
+	 */
 	if (r->eip >= lg_sw.base) {
 		lg_kill(lg, "jumped into the Switcher's pages (eip 0x%08x, trap %u)",
 			r->eip, trap);
+		return;
+	}
+	if (trap == LG_TRAP_HOST) {
+		lg->nr_host_irq++;
 		return;
 	}
 	if (!lg_queued_calls_first(lg))
