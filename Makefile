@@ -11,6 +11,8 @@
 #                FUZZ_SECONDS (FLAVOUR=686-pae|686|debug)
 #   make packages  build the .deb and .rpm packages from a clean copy
 #                of the tree (build/packages/)
+#   make image   the Debian guest image (lguest-mkimage; needs root),
+#                cached; make run GUEST=debian boots it
 #   make tour    the guided tour of the code, in reading order, as one
 #                document (build/tour.md; scripts/tour.sh)
 #
@@ -116,11 +118,16 @@ fuzz-guest: $(DEPS) launcher tools guests
 packages: $(DEPS)
 	@scripts/build-packages.sh
 
+image: $(DEPS)
+	@scripts/build-image.sh
+
 # The pieces each package holds.  lg.ko is not built here: DKMS builds it
 # on the user's machine from the sources install-dkms lays out.
 install-launcher:
 	install -D -m 0755 $(BUILD)/launcher/lguest $(DESTDIR)$(PREFIX)/bin/lguest
 	install -D -m 0644 launcher/lguest.1 $(DESTDIR)$(PREFIX)/share/man/man1/lguest.1
+	install -D -m 0755 launcher/lguest-mkimage $(DESTDIR)$(PREFIX)/bin/lguest-mkimage
+	install -D -m 0644 launcher/lguest-mkimage.1 $(DESTDIR)$(PREFIX)/share/man/man1/lguest-mkimage.1
 
 # The numbered "Tour N:" comments, in order: where a newcomer starts.
 tour:
@@ -147,5 +154,5 @@ install-dkms:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps modules launcher tools guest guests test run bench fuzz-launcher fuzz-dev fuzz-guest packages tour \
+.PHONY: all deps modules launcher tools guest guests test run bench fuzz-launcher fuzz-dev fuzz-guest packages image tour \
 	install-launcher install-guest install-dkms clean

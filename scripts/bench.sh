@@ -3,14 +3,16 @@
 # print lguest's figures: hypercall and guest-to-launcher round trips in
 # TSC cycles, the speed guest's loop against the same loop run natively,
 # the Linux guest's boot time against the same kernel booting natively
-# under QEMU, and its fork+exec and tmpfs figures against the host's.
+# under QEMU, its fork+exec, tmpfs and disk figures against the host's,
+# and the Debian image's boot time.
 # The rig's host is itself emulated by QEMU (TCG), so compare figures with
 # each other, not with real hardware.
 set -eu
 RIG_TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$RIG_TOP/tests/lib/e2e.sh"
 for f in ${*:-686 686-pae}; do
-	out=$(e2e_run "$f" bench.sh 600)
+	img=$("$RIG_TOP/scripts/build-image.sh") || exit 1
+	out=$(RIG_DISK=$img e2e_run "$f" bench.sh 1800)
 	if printf '%s\n' "$out" | grep -q '^not ok'; then
 		printf '%s\n' "$out" >&2
 		echo "bench: the $f run failed (logs in $RIG_LOGS/$f-bench)" >&2

@@ -68,7 +68,7 @@ d=$deb/lguest_${V}_i386.deb
 check "lguest: i386, depends on the same lguest-dkms and adduser" "$(dpkg-deb -f "$d" Architecture Depends Recommends Built-Using)" \
 	'^Architecture: i386' "lguest-dkms \(= $V\)" 'adduser' 'Recommends: lguest-guest' 'Built-Using: .*elfutils' 'Built-Using: .*glibc' 'Built-Using: .*zlib'
 check "lguest: launcher, man page, udev rule, modules-load.d entry" "$(dpkg-deb -c "$d")" \
-	'\./usr/bin/lguest$' 'usr/share/man/man1/lguest\.1\.gz' 'lib/udev/rules\.d/60-lguest\.rules' 'usr/lib/modules-load\.d/lguest\.conf'
+	'\./usr/bin/lguest$' './usr/bin/lguest-mkimage$' 'usr/share/man/man1/lguest\.1\.gz' 'usr/share/man/man1/lguest-mkimage\.1\.gz' 'lib/udev/rules\.d/60-lguest\.rules' 'usr/lib/modules-load\.d/lguest\.conf'
 check "lguest: the launcher is a 32-bit i386 executable" "$(dpkg-deb --fsys-tarfile "$d" | tar -xO ./usr/bin/lguest | file -)" \
 	'ELF 32-bit LSB .*Intel 80386'
 check "lguest: udev rule gives /dev/lguest to group lguest, 0660" \
@@ -93,7 +93,7 @@ check "lguest-dkms.rpm: requires dkms >= 3.0.3, ps (for --rpm_safe_upgrade), gcc
 	'^dkms >= 3\.0\.3' '^/usr/bin/ps$' '^gcc' '^make'
 r=$rpm/i686/lguest-$V-1.i686.rpm
 check "lguest.rpm: launcher, man page, udev rule, modules-load.d, sysusers" "$(rpm -qpl "$r")" \
-	'^/usr/bin/lguest$' '^/usr/share/man/man1/lguest\.1' '/udev/rules\.d/60-lguest\.rules$' '/modules-load\.d/lguest\.conf$' '/sysusers\.d/lguest\.conf$'
+	'^/usr/bin/lguest$' '^/usr/bin/lguest-mkimage$' '^/usr/share/man/man1/lguest\.1' '^/usr/share/man/man1/lguest-mkimage\.1' '/udev/rules\.d/60-lguest\.rules$' '/modules-load\.d/lguest\.conf$' '/sysusers\.d/lguest\.conf$'
 check "lguest.rpm: %pre creates the lguest group" "$(rpm -qp --scripts "$r")" 'preinstall' 'groupadd -r lguest'
 check "lguest.rpm: requires lguest-dkms of its version, shadow-utils for %pre" "$(rpm -qpR "$r")" \
 	"^lguest-dkms = $V" 'shadow-utils'

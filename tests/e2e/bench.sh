@@ -36,3 +36,25 @@ if [ -f /guest/initrd.gz ] && insmod /lg.ko; then
 		echo "# bench: 50 MB through tmpfs with md5: guest $gt ms, host $ht ms, guest/host $(awk "BEGIN{printf \"%.2f\", $gt / $ht}")" >"$RES"
 	rmmod lg
 fi
+
+# The disk: the same blkcheck job (sequential 1 MiB, random 4 KiB) on the
+# guest's virtio disk and on this host's file that backs it.
+if [ -f /guest/initrd-blk.gz ] && insmod /lg.ko; then
+	dd if=/dev/zero of=/tmp/bench.img bs=1 count=0 seek=100663296 2>/dev/null
+	/lguest --initrd=/guest/initrd-blk.gz --disk=/tmp/bench.img 128m /guest/vmlinux \
+		lguest.disktest=bench:64 >/tmp/db.out 2>&1
+	rm -f /tmp/bench.img
+	dd if=/dev/zero of=/tmp/bench.img bs=1 count=0 seek=100663296 2>/dev/null
+	/blkcheck bench /tmp/bench.img 64 >/tmp/hdb.out 2>&1
+	rm -f /tmp/bench.img
+	for what in "sequential write" "sequential read" "4k random write" "4k random read"; do
+		g=$(sed -n "s/^BENCH: $what \([0-9.]*\) .*/\1/p" /tmp/db.out | tr -d '\r')
+		h=$(sed -n "s/^BENCH: $what \([0-9.]*\) .*/\1/p" /tmp/hdb.out)
+		u=$(sed -n "s/^BENCH: $what [0-9.]* \(.*\)/\1/p" /tmp/hdb.out)
+		[ -n "$g" ] && [ -n "$h" ] &&
+			echo "# bench: disk $what: guest $g $u, host file $h $u, guest/host $(awk "BEGIN{printf \"%.2f\", $g / $h}")" >"$RES"
+	done
+	# The Debian image, when the rig gave this host its disk.
+	[ -d /modules ] && "${0%/*}/debian.sh"
+	rmmod lg
+fi

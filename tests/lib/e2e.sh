@@ -25,7 +25,7 @@ e2e_run() {
 		"$RIG_TOP/scripts/build-module.sh" debug >/dev/null ||
 			{ echo "Bail out! lg.ko does not build for the debug host kernel"; exit 1; }
 	fi
-	rig_need "$kernel" "$ko" "$RIG_BUILD/launcher/lguest" \
+	rig_need "$kernel" "$ko" "$RIG_BUILD/launcher/lguest" "$RIG_BUILD/tools/blkcheck" \
 		"$RIG_BUILD/tools/runas" "$RIG_BUILD/tools/devpoke" "$RIG_BUILD/tools/devfuzz" \
 		"$guest/vmlinux"
 
@@ -46,18 +46,46 @@ e2e_run() {
 		"$RIG_BUILD/tools/devfuzz" "$root/"
 	cp "$guest/vmlinux" "$root/guest/vmlinux"
 	cp "$other/vmlinux" "$root/guest/vmlinux-other"
-	[ -f "$RIG_BUILD/guest/initrd.gz" ] && cp "$RIG_BUILD/guest/initrd.gz" "$root/guest/initrd.gz"
+	if [ -f "$RIG_BUILD/guest/initrd.gz" ]; then
+		cp "$RIG_BUILD/guest/initrd.gz" "$root/guest/initrd.gz"
+		# The same with blkcheck added (a second cpio after the first,
+		# which the kernel unpacks over it), for the disk workload.
+		mkdir -p "$dir/blk/bin"
+		cp "$RIG_BUILD/tools/blkcheck" "$dir/blk/bin/"
+		{ cat "$RIG_BUILD/guest/initrd.gz"; (cd "$dir/blk" && find . | LC_ALL=C sort |
+			cpio -o -H newc -R 0:0 --quiet | gzip -1); } >"$root/guest/initrd-blk.gz"
+	fi
+	# A small ext4 filesystem with one file, for the read-only disk checks
+	# (linux.sh): made here, since this host has no mke2fs -d.
+	mkdir -p "$dir/ext4src"
+	echo "hello from ext4" >"$dir/ext4src/hello"
+	mke2fs -q -t ext4 -d "$dir/ext4src" "$root/guest/ro.ext4" 4M ||
+		{ echo "Bail out! mke2fs -d failed (e2fsprogs)"; exit 1; }
 	# The guest's self-test, for the host to run too (make bench).
 	cp "$RIG_TOP/initramfs/selftest" "$root/selftest"
 	if [ -d "$RIG_BUILD/guests" ]; then
 		mkdir -p "$root/guests"
 		find "$RIG_BUILD/guests" -maxdepth 1 -type f ! -name '*.o' -exec cp {} "$root/guests/" \;
 	fi
-	cp "$RIG_BUILD/tools/speedloop" "$RIG_BUILD/tools/fpuloop" \
+	cp "$RIG_BUILD/tools/speedloop" "$RIG_BUILD/tools/fpuloop" "$RIG_BUILD/tools/blkcheck" \
 		"$RIG_BUILD/tools/lguest-wrongabi" "$RIG_BUILD/tools/irqlaunch" \
 		"$RIG_BUILD/tools/mmiolaunch" "$root/"
 	# Any 64-bit ELF will do for the wrong-class check: this machine's own.
 	cp /bin/true "$root/tests/elf64"
+	# RIG_DISK: an image for this host's own virtio disk (/dev/vda here,
+	# QEMU's snapshot keeps the file unchanged), with the stock modules
+	# that drive it (Debian builds virtio as modules).
+	qargs=
+	if [ -n "${RIG_DISK:-}" ]; then
+		md=${kernel%/boot/*}/lib/modules/$krel/kernel/drivers
+		mkdir -p "$root/modules"
+		for m in virtio/virtio virtio/virtio_ring virtio/virtio_pci_modern_dev \
+			virtio/virtio_pci_legacy_dev virtio/virtio_pci block/virtio_blk; do
+			cp "$md/$m.ko" "$root/modules/" ||
+				{ echo "Bail out! no $m.ko for $krel"; exit 1; }
+		done
+		qargs="-drive file=$RIG_DISK,format=raw,if=virtio,snapshot=on"
+	fi
 	rig_initramfs "$root" "$dir/initrd.gz"
 
 	got=$(modinfo -F vermagic "$ko")
@@ -65,7 +93,8 @@ e2e_run() {
 		nok "lg.ko vermagic '$got' is for '$krel'"
 
 	start=$(date +%s)
-	rig_boot "$kernel" "$dir/initrd.gz" "$(rig_cpu "$flavour")" "$tmo" \
+	RIG_QEMU_ARGS="$qargs ${RIG_QEMU_ARGS:-}" \
+		rig_boot "$kernel" "$dir/initrd.gz" "$(rig_cpu "$flavour")" "$tmo" \
 		"$dir/console.log" "$dir/results.log" "rig_test=$test" ${RIG_APPEND:-}
 	rc=$?
 	secs=$(($(date +%s) - start))

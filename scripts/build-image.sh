@@ -1,0 +1,23 @@
+#!/bin/sh
+# build-image.sh: print the path of the Debian bookworm i386 guest image
+# (ext4, minbase plus systemd), made by the lguest-mkimage the lguest
+# package ships.  Cached under $CACHE/image, keyed by that script and this
+# one; the .debs it downloads are kept beside it for the next key.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+key=$(cat "$0" "$TOP/launcher/lguest-mkimage" | sha256sum | cut -c1-16)
+out=$CACHE/image/debian-bookworm-i386-$key.img
+if [ -f "$out" ]; then
+	echo "$out"
+	exit 0
+fi
+[ "$(id -u)" = 0 ] || die "making the Debian guest image needs root (debootstrap): run it as root"
+mkdir -p "$CACHE/image"
+"$TOP/launcher/lguest-mkimage" --size=2G --cache-dir="$CACHE/image/archives" --force "$out" >&2 ||
+	die "lguest-mkimage failed"
+# Older images (other keys) are dead weight.
+for f in "$CACHE/image"/debian-bookworm-i386-*.img; do
+	[ "$f" = "$out" ] || rm -f "$f"
+done
+echo "$out"
