@@ -49,13 +49,17 @@ kill $w 2>/dev/null
 echo "RIG: debian -> $rc"
 sed 's/^/RIG:   /' /tmp/deb.out
 tp=$(sed -n 's/^PROMPT-AT //p' /tmp/deb.prompt 2>/dev/null)
-val() { sed -n "s/^$1=//p" /tmp/deb.out | tr -d '\r' | head -n1; }
+# bash's prompt switches bracketed paste on and off around each command
+# (ESC [ ? 2004 h/l): answers start after such sequences.
+esc=$(printf '\033')
+tr -d '\r' </tmp/deb.out | sed "s/$esc\[[0-9;?]*[a-zA-Z]//g" >/tmp/deb.txt
+val() { sed -n "s/^$1=//p" /tmp/deb.txt | head -n1; }
 st=$(val STATE) mut=$(val MUT) apt=$(val APT) rt=$(val ROOT)
 check() { if eval "$1"; then ok "$2"; else nok "$2"; tail -40 /tmp/deb.out | diag; fi; }
 check 'grep -q "Run /init as init process\|Run /sbin/init as init process" /tmp/deb.out && [ -n "$tp" ]' \
 	"the Debian guest boots from /dev/vda to root's shell on hvc0" 
 check '[ "$mut" = active ]' "systemd reaches multi-user.target (is-active: '$mut'; system: '$st')"
-sed -n 's/^FAILED: //p' /tmp/deb.out | tr -d '\r' | sed 's/^/failed unit: /' | diag
+sed -n 's/^FAILED: //p' /tmp/deb.txt | sed 's/^/failed unit: /' | diag
 check 'case "$rt" in "/dev/vda ext4") true ;; *) false ;; esac' "its root is ext4 on /dev/vda ('$rt')"
 check 'case "$apt" in "apt "[0-9]*) true ;; *) false ;; esac' "a program of the image runs: '$apt'"
 check '[ $rc = 0 ]' "'poweroff' in the Debian guest ends the launcher with 0 (got $rc)"
@@ -66,4 +70,4 @@ else
 	ok "the Debian guest's kernel log is clean"
 fi
 [ -n "$tp" ] && echo "# bench: debian guest boot, launcher start to root's prompt: $(awk "BEGIN{printf \"%.1f\", $tp - $t0}") s" >"$RES"
-sed -n 's/^ANALYZE: //p' /tmp/deb.out | tr -d '\r' | sed 's/^/# bench: debian guest: /' >"$RES"
+sed -n 's/^ANALYZE: //p' /tmp/deb.txt | sed 's/^/# bench: debian guest: /' >"$RES"
