@@ -638,11 +638,25 @@ static void op_writes(void)
 			break;
 		case 6: {	/* the request word readable, the rest not */
 			static unsigned char *edge;
+			unsigned char *e;
 
+			/*
+			 * The guard page must really be unreadable: mmap() or the
+			 * mprotect() that splits the mapping fails (ENOMEM) once
+			 * the many-guests ops have used up the process's mappings,
+			 * and an unchecked failure left it readable, so that a
+			 * request lg.ko rightly accepted looked like a breach.
+			 */
 			if (!edge) {
-				edge = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
-					    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-				mprotect(edge + 4096, 4096, PROT_NONE);
+				e = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+				if (e == MAP_FAILED)
+					continue;
+				if (mprotect(e + 4096, 4096, PROT_NONE)) {
+					munmap(e, 8192);
+					continue;
+				}
+				edge = e;
 			}
 			len = one_in(2) ? 8 : sizeof(struct lguest_init);
 			*(uint32_t *)(edge + 4096 - 4) = rn(2);
