@@ -14,6 +14,14 @@ if [ -f "$out" ]; then
 fi
 [ "$(id -u)" = 0 ] || die "making the Debian guest image needs root (debootstrap): run it as root"
 mkdir -p "$CACHE/image"
+# One maker at a time (make run beside make test); the next one finds the
+# image made.
+exec 9>"$CACHE/image/.lock"
+flock 9
+if [ -f "$out" ]; then
+	echo "$out"
+	exit 0
+fi
 "$TOP/launcher/lguest-mkimage" --size=2G --cache-dir="$CACHE/image/archives" --force "$out" >&2 ||
 	die "lguest-mkimage failed"
 # Older images (other keys) are dead weight.
