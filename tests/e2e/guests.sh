@@ -359,7 +359,7 @@ fi
 # guest's thread": lg.ko must hold the last one's task_struct (review item
 # 1: it once woke a freed task; the debug host's slab poisoning and
 # spinlock checks report it, the log check below fails on the report).
-out=$(/bin/timeout 300 /irqlaunch 16 $G/halt 2 1 100 2>&1)
+out=$(/bin/timeout 600 /irqlaunch 16 $G/halt 2 1 100 2>&1)
 rc=$?
 if [ $rc = 0 ] && printf '%s\n' "$out" | grep -q "100 readers ran the guest"; then
 	ok "100 reader threads ran the guest and exited while irqs woke the last one"
