@@ -14,6 +14,23 @@ check() { if eval "$1"; then ok "$2"; else nok "$2"; tail -25 "$3" | diag; fi; }
 # The guest kernel's own complaints (its log is on our console).
 guest_bad() { grep -aE '(Oops|BUG:|WARNING:|general protection|Call Trace|unchecked MSR|segfault)' "$1"; }
 
+# kill9_at PATTERN OUT CMD...: run CMD with its output in OUT, kill -9 it
+# once OUT has a line matching PATTERN (or after 300 s), show OUT, and
+# return CMD's status (137 when the kill ended it).
+kill9_at() {
+	pat=$1 out=$2
+	shift 2
+	"$@" >"$out" 2>&1 &
+	p=$!
+	i=0
+	while ! grep -q "$pat" "$out" && [ $i -lt 300 ]; do sleep 1; i=$((i + 1)); done
+	kill -9 $p
+	wait $p
+	st=$?
+	sed 's/^/RIG:   /' "$out"
+	return $st
+}
+
 insmod /lg.ko || { nok "insmod lg.ko"; exit 1; }
 ok "insmod lg.ko"
 
@@ -132,14 +149,8 @@ check '[ $rc = 0 ] && case "$l" in "100 MB, last MiB "*) a=${l#*MiB } a=${a%% *}
 check '[ "$(sha256sum </tmp/base.img)" = "$sum_base" ] && [ -z "$(ls -A /tmp/ovl)" ]' \
 	"-x: after 100 MB of writes the base image's sha256 is unchanged and TMPDIR is empty" /tmp/fill.out
 # The same, with the launcher killed (-9) in the middle of the writes.
-TMPDIR=/tmp/ovl $L -x --initrd=$I --disk=/tmp/base.img 128m $K lguest.disktest=fill >/tmp/fill9.out 2>&1 &
-p=$!
-i=0
-while ! grep -q "^FILL: 30 MB" /tmp/fill9.out && [ $i -lt 300 ]; do sleep 1; i=$((i + 1)); done
-kill -9 $p
-wait $p
+kill9_at "^FILL: 30 MB" /tmp/fill9.out env TMPDIR=/tmp/ovl $L -x --initrd=$I --disk=/tmp/base.img 128m $K lguest.disktest=fill
 rc=$?
-sed 's/^/RIG:   /' /tmp/fill9.out
 check '[ $rc = 137 ] && grep -q "^FILL: 30 MB" /tmp/fill9.out && ! grep -q "^FILL: done" /tmp/fill9.out &&
 	[ "$(sha256sum </tmp/base.img)" = "$sum_base" ] && [ -z "$(ls -A /tmp/ovl)" ]' \
 	"-x: kill -9 in the middle of the writes (exit $rc): base image unchanged, TMPDIR empty" /tmp/fill9.out
@@ -147,14 +158,8 @@ rm -f /tmp/base.img
 
 # What the guest wrote and synced survives a kill -9 of the launcher.
 dd if=/dev/zero of=/tmp/s.img bs=1048576 count=16 2>/dev/null
-$L --initrd=$I --disk=/tmp/s.img 64m $K lguest.disktest=synced >/tmp/synced.out 2>&1 &
-p=$!
-i=0
-while ! grep -q "^SYNCED: " /tmp/synced.out && [ $i -lt 300 ]; do sleep 1; i=$((i + 1)); done
-kill -9 $p
-wait $p
+kill9_at "^SYNCED: " /tmp/synced.out $L --initrd=$I --disk=/tmp/s.img 64m $K lguest.disktest=synced
 rc=$?
-sed 's/^/RIG:   /' /tmp/synced.out
 w=$(sed -n 's/^SYNCED: //p' /tmp/synced.out | tr -d '\r')
 h=$(dd if=/tmp/s.img bs=1048576 skip=9 count=1 2>/dev/null | md5sum | cut -d' ' -f1)
 check '[ $rc = 137 ] && [ -n "$w" ] && [ "$w" = "$h" ]' \
