@@ -12,6 +12,7 @@
  */
 #include "args.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -102,6 +103,133 @@ int parse_disk(const char *s, struct lg_disk_arg *d, char *buf, char *err,
 	return 0;
 }
 
+#define NET_FORMS "tap:IFNAME, tap, bridge:BR, hub:NAME, user, stream:PATH or fd:N"
+
+/* "52:54:00:12:34:56": six hex bytes; the multicast bit may not be set. */
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char end;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &end) != 6 || strlen(s) != 17 || (b[0] & 1))
+		return -1;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+int parse_net(const char *s, struct lg_net_arg *n, char *buf, char *err, size_t errlen)
+{
+	static const struct {
+		const char *kind;
+		enum lg_net_kind k;
+		int what;	/* 1: ":WHAT" needed, 0: none, -1: optional */
+	} kinds[] = {
+		{ "tap", LG_NET_TAP, -1 }, { "bridge", LG_NET_BRIDGE, 1 },
+		{ "hub", LG_NET_HUB, 1 }, { "user", LG_NET_USER, 0 },
+		{ "stream", LG_NET_STREAM, 1 }, { "fd", LG_NET_FD, 1 },
+	};
+	char *opt, *next, *what;
+	unsigned int i;
+
+	memset(n, 0, sizeof(*n));
+	n->fd = -1;
+	if (strlen(s) >= 512) {
+		snprintf(err, errlen, "--net argument is too long");
+		return -1;
+	}
+	strcpy(buf, s);
+	next = strchr(buf, ',');
+	if (next)
+		*next++ = '\0';
+	what = strchr(buf, ':');
+	if (what)
+		*what++ = '\0';
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(buf, kinds[i].kind))
+			break;
+	if (i == sizeof(kinds) / sizeof(kinds[0])) {
+		snprintf(err, errlen, "--net=%.64s: unknown network; want %s", s, NET_FORMS);
+		return -1;
+	}
+	n->kind = kinds[i].k;
+	if ((kinds[i].what == 1 && (!what || !what[0])) || (kinds[i].what == 0 && what) ||
+	    (kinds[i].what == -1 && what && !what[0])) {
+		snprintf(err, errlen, "--net=%.64s: want %s", s, NET_FORMS);
+		return -1;
+	}
+	n->what = what ? what : "";
+	if (n->kind == LG_NET_TAP && strlen(n->what) >= 16) {
+		snprintf(err, errlen, "--net=%.64s: an interface name has at most 15 characters", s);
+		return -1;
+	}
+	if (n->kind == LG_NET_HUB && (strchr(n->what, '/') || !strcmp(n->what, ".") ||
+				      !strcmp(n->what, ".."))) {
+		snprintf(err, errlen, "--net=%.64s: a hub's name may not contain '/'", s);
+		return -1;
+	}
+	if (n->kind == LG_NET_FD) {
+		char *end;
+		long fd = strtol(n->what, &end, 10);
+
+		if (*end || fd < 0 || fd > 65535) {
+			snprintf(err, errlen, "--net=%.64s: fd:N wants a file descriptor number", s);
+			return -1;
+		}
+		n->fd = (int)fd;
+	}
+	while (next) {
+		opt = next;
+		next = strchr(opt, ',');
+		if (next)
+			*next++ = '\0';
+		if (!strncmp(opt, "mac=", 4)) {
+			if (parse_mac(opt + 4, n->mac)) {
+				snprintf(err, errlen, "--net=%.64s: bad MAC '%.32s': want six hex bytes like 52:54:00:12:34:56, not a multicast one",
+					 s, opt + 4);
+				return -1;
+			}
+			n->has_mac = true;
+		} else if (!strncmp(opt, "name=", 5) && opt[5]) {
+			n->name = opt + 5;
+		} else {
+			snprintf(err, errlen, "--net=%.64s: unknown option '%.64s' (want mac=MAC or name=NAME)",
+				 s, opt);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int parse_forward(const char *s, struct lg_forward *f, char *err, size_t errlen)
+{
+	unsigned int hp, gp;
+	char proto[4], end;
+
+	if (sscanf(s, "%3[a-z]:%u:%u%c", proto, &hp, &gp, &end) != 3 ||
+	    (strcmp(proto, "tcp") && strcmp(proto, "udp")) || !hp || hp > 65535 ||
+	    !gp || gp > 65535) {
+		snprintf(err, errlen, "--forward=%.64s: want tcp:HOSTPORT:GUESTPORT or udp:HOSTPORT:GUESTPORT",
+			 s);
+		return -1;
+	}
+	f->udp = proto[0] == 'u';
+	f->host_port = (uint16_t)hp;
+	f->guest_port = (uint16_t)gp;
+	return 0;
+}
+
+/* The next --net slot, or NULL and err. */
+static struct lg_net_arg *new_net(struct lg_args *a, char *err, size_t errlen)
+{
+	if (a->nnets == LG_NICS) {
+		snprintf(err, errlen, "more than %d network interfaces", LG_NICS);
+		return NULL;
+	}
+	return &a->nets[a->nnets];
+}
+
 int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 	       size_t errlen)
 {
@@ -115,8 +243,12 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 		{ "disk", required_argument, NULL, 'd' },
 		{ "block", required_argument, NULL, 'd' },	/* the old lguest's name */
 		{ "ephemeral", no_argument, NULL, 'x' },
+		{ "net", required_argument, NULL, 'n' },
+		{ "tunnet", required_argument, NULL, 'T' },	/* the old lguest's */
+		{ "forward", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct lg_net_arg *n;
 	size_t used = 0;
 	const char *bad;
 	int c, at;
@@ -161,6 +293,41 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 				return -1;
 			a->ndisks++;
 			break;
+		case 'n':
+			if (!(n = new_net(a, err, errlen)) ||
+			    parse_net(optarg, n, a->netspec[a->nnets], err, errlen))
+				return -1;
+			a->nnets++;
+			break;
+		case 'T':
+			/* --tunnet=bridge:BR, or --tunnet=IP: a new tap with that address. */
+			if (!(n = new_net(a, err, errlen)))
+				return -1;
+			if (!strncmp(optarg, "bridge:", 7)) {
+				if (parse_net(optarg, n, a->netspec[a->nnets], err, errlen))
+					return -1;
+			} else {
+				struct in_addr ip;
+
+				if (inet_pton(AF_INET, optarg, &ip) != 1) {
+					snprintf(err, errlen, "--tunnet=%.64s: want an IPv4 address or bridge:BR",
+						 optarg);
+					return -1;
+				}
+				parse_net("tap", n, a->netspec[a->nnets], err, errlen);
+				n->tunnet_ip = optarg;
+			}
+			a->nnets++;
+			break;
+		case 'F':
+			if (a->nforwards == LG_FORWARDS) {
+				snprintf(err, errlen, "more than %d --forward", LG_FORWARDS);
+				return -1;
+			}
+			if (parse_forward(optarg, &a->forwards[a->nforwards], err, errlen))
+				return -1;
+			a->nforwards++;
+			break;
 		case 'i':
 			if (!optarg[0]) {
 				snprintf(err, errlen, "--initrd needs a file name");
@@ -181,7 +348,8 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 			 * "lguest -xv").  In a cluster, name the letter.
 			 */
 			bad = optind > at ? argv[optind - 1] : argv[at];
-			if (optopt == 'i' || optopt == 'd')
+			if (optopt == 'i' || optopt == 'd' || optopt == 'n' || optopt == 'T' ||
+			    optopt == 'F')
 				snprintf(err, errlen, "option '%s' needs an argument",
 					 bad);
 			else if (optopt && strncmp(bad, "--", 2))
@@ -193,6 +361,16 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 	}
 	if (a->help || a->version)
 		return 0;
+	if (a->nforwards) {
+		unsigned int users = 0;
+
+		for (unsigned int i = 0; i < a->nnets; i++)
+			users += a->nets[i].kind == LG_NET_USER;
+		if (users != 1) {
+			snprintf(err, errlen, "--forward is for the one user network: give exactly one --net=user");
+			return -1;
+		}
+	}
 	/*
 	 * No <mem> and <vmlinux>: the installed default guest (lguest-guest)
 	 * with the default memory.  <mem> alone: the default guest with that

@@ -27,6 +27,37 @@ struct lg_disk_arg {
 	char serial[LG_SERIAL_MAX + 1];	/* "": the file's name */
 };
 
+/*
+ * --net=KIND[:WHAT][,mac=MAC][,name=NAME], at most LG_NICS of them
+ * (net/net.h says what each kind is).  --tunnet=IP and
+ * --tunnet=bridge:BR are the old lguest's names for tap and bridge.
+ */
+#define LG_NICS		4
+enum lg_net_kind {
+	LG_NET_TAP,		/* tap:IFNAME (an existing tap), or tap (a new one) */
+	LG_NET_BRIDGE,		/* bridge:BR: a new tap, attached to BR */
+	LG_NET_HUB,		/* hub:NAME: guests of one user, one segment */
+	LG_NET_USER,		/* user: NAT through passt */
+	LG_NET_STREAM,		/* stream:PATH: a QEMU-framed unix socket */
+	LG_NET_FD,		/* fd:N: the same, on an inherited fd */
+};
+struct lg_net_arg {
+	enum lg_net_kind kind;
+	const char *what;	/* IFNAME, BR, NAME or PATH; "" for a new tap */
+	int fd;			/* fd:N */
+	bool has_mac;
+	uint8_t mac[6];
+	const char *name;	/* name=: a stable MAC derived from it */
+	const char *tunnet_ip;	/* --tunnet=IP: the new tap's host address */
+};
+
+/* --forward=tcp|udp:HOSTPORT:GUESTPORT, for the user network. */
+#define LG_FORWARDS	16
+struct lg_forward {
+	bool udp;
+	uint16_t host_port, guest_port;
+};
+
 struct lg_args {
 	uint64_t mem;		/* guest RAM in bytes */
 	const char *vmlinux;	/* NULL: the installed default guest */
@@ -38,6 +69,11 @@ struct lg_args {
 	struct lg_disk_arg disks[LG_DISKS];
 	unsigned int ndisks;
 	char diskspec[LG_DISKS][4096];	/* the --disk arguments, split in place */
+	struct lg_net_arg nets[LG_NICS];
+	unsigned int nnets;
+	char netspec[LG_NICS][512];	/* the --net arguments, split in place */
+	struct lg_forward forwards[LG_FORWARDS];
+	unsigned int nforwards;
 	bool help;
 	bool version;
 	char cmdline[2048];	/* kernel arguments, space-separated */
@@ -63,5 +99,14 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
  */
 int parse_disk(const char *s, struct lg_disk_arg *d, char *buf, char *err,
 	       size_t errlen);
+
+/*
+ * parse_net: one --net argument into *n, using buf (512 bytes) for its
+ * strings.  0, or -1 and err (which lists the valid forms).
+ */
+int parse_net(const char *s, struct lg_net_arg *n, char *buf, char *err, size_t errlen);
+
+/* parse_forward: "tcp:HOSTPORT:GUESTPORT" or "udp:...".  0, or -1 and err. */
+int parse_forward(const char *s, struct lg_forward *f, char *err, size_t errlen);
 
 #endif

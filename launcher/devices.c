@@ -9,8 +9,12 @@
 #include "disk/disk.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 /*
@@ -32,13 +36,51 @@ static struct {
 	uint64_t features;
 } dev_plan[DEV_MAX];
 static struct disk disks[LG_DISKS];
+static struct nic nics[LG_NICS];
+static unsigned int nnics;
 static unsigned int ndevs;
 static struct vdev devs[DEV_MAX];
 static struct guest_mem gmem;
 
 /*
+ * A MAC of our own (locally administered, unicast): from name= the same
+ * every time, so a guest's DHCP lease and the host's ARP cache survive
+ * a restart; otherwise random.
+ */
+static void make_mac(uint8_t mac[6], const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a */
+
+	if (name) {
+		for (const char *c = name; *c; c++)
+			h = (h ^ (uint8_t)*c) * 0x100000001b3ull;
+	} else if (getrandom(&h, sizeof(h), 0) != sizeof(h)) {
+		h = (uint64_t)getpid() * 0x9e3779b97f4a7c15ull ^ (uint64_t)time(NULL);
+	}
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)(h >> (8 * i));
+	mac[0] = (uint8_t)((mac[0] & 0xfc) | 0x02);
+}
+
+/* A hub's socket goes with us (one left by kill -9 is removed by the next sender). */
+static void close_nics(void)
+{
+	for (unsigned int i = 0; i < nnics; i++)
+		nic_close(&nics[i]);
+}
+
+/* kill PID ends us as cleanly as a poweroff, as far as others can see. */
+static void on_term(int sig)
+{
+	close_nics();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
  * What devices the guest gets, from the command line: its disks first
- * (so the first is /dev/vda), then the rest.  Images are opened and
+ * (so the first is /dev/vda), its network cards (eth0, ...), then the
+ * rest.  Images are opened and
  * locked here, before the host is asked for anything.
  */
 void plan_devices(const struct lg_args *a)
@@ -58,6 +100,26 @@ void plan_devices(const struct lg_args *a)
 		dev_plan[ndevs].ops = &virtio_blk_ops;
 		dev_plan[ndevs].priv = &disks[i];
 		dev_plan[ndevs++].features = da->ro ? 1ull << VIRTIO_BLK_F_RO : 0;
+	}
+	for (unsigned int i = 0; i < a->nnets; i++) {
+		struct lg_net_arg na = a->nets[i];
+		uint64_t features;
+
+		if (!na.has_mac)
+			make_mac(na.mac, na.name);
+		if (nic_init(&nics[i], &na, a->forwards, a->nforwards, &features, err, sizeof(err)))
+			fail("%s", err);
+		nnics++;
+		note("network %u: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x", i, nics[i].be.desc,
+		     na.mac[0], na.mac[1], na.mac[2], na.mac[3], na.mac[4], na.mac[5]);
+		dev_plan[ndevs].ops = &virtio_net_ops;
+		dev_plan[ndevs].priv = &nics[i];
+		dev_plan[ndevs++].features = features;
+	}
+	if (nnics) {
+		atexit(close_nics);
+		signal(SIGTERM, on_term);
+		signal(SIGHUP, on_term);
 	}
 	if (!a->no_rng)
 		dev_plan[ndevs++].ops = &virtio_rng_ops;

@@ -66,7 +66,7 @@ check "lguest-dkms: postinst builds with DKMS, prerm removes" "$(dpkg-deb --ctrl
 	'^DKMS_NAME=lguest$' "^DKMS_VERSION=$V\$" '/usr/lib/dkms/common\.postinst' 'dkms remove -m \$DKMS_NAME -v \$DKMS_VERSION --all'
 d=$deb/lguest_${V}_i386.deb
 check "lguest: i386, depends on the same lguest-dkms and adduser" "$(dpkg-deb -f "$d" Architecture Depends Recommends Built-Using)" \
-	'^Architecture: i386' "lguest-dkms \(= $V\)" 'adduser' 'Recommends: lguest-guest' 'Built-Using: .*elfutils' 'Built-Using: .*glibc' 'Built-Using: .*zlib'
+	'^Architecture: i386' "lguest-dkms \(= $V\)" 'adduser' 'Recommends: lguest-guest, passt' 'Built-Using: .*elfutils' 'Built-Using: .*glibc' 'Built-Using: .*zlib'
 check "lguest: launcher, man page, udev rule, modules-load.d entry" "$(dpkg-deb -c "$d")" \
 	'\./usr/bin/lguest$' './usr/bin/lguest-mkimage$' 'usr/share/man/man1/lguest\.1\.gz' 'usr/share/man/man1/lguest-mkimage\.1\.gz' 'lib/udev/rules\.d/60-lguest\.rules' 'usr/lib/modules-load\.d/lguest\.conf'
 check "lguest: the launcher is a 32-bit i386 executable" "$(dpkg-deb --fsys-tarfile "$d" | tar -xO ./usr/bin/lguest | file -)" \

@@ -14,6 +14,42 @@ extern const struct vdev_ops virtio_rng_ops;
 extern const struct vdev_ops virtio_blk_ops;
 #define VIRTIO_BLK_F_RO		5
 
+/* virtio-net (net.c): one network card on one backend (net/). */
+extern const struct vdev_ops virtio_net_ops;
+#define VIRTIO_NET_F_CSUM	0
+#define VIRTIO_NET_F_GUEST_CSUM	1
+#define VIRTIO_NET_F_MAC	5
+#define VIRTIO_NET_F_GUEST_TSO4	7
+#define VIRTIO_NET_F_GUEST_TSO6	8
+#define VIRTIO_NET_F_GUEST_ECN	9
+#define VIRTIO_NET_F_HOST_TSO4	11
+#define VIRTIO_NET_F_HOST_TSO6	12
+#define VIRTIO_NET_F_HOST_ECN	13
+#define VIRTIO_NET_F_MRG_RXBUF	15
+#define VIRTIO_NET_F_STATUS	16
+#define VIRTIO_NET_S_LINK_UP	1
+
+#include "net/net.h"
+
+struct nic {
+	struct net_backend be;
+	uint8_t mac[6];
+	bool link_up;
+	int rxkick;			/* eventfd: the driver gave receive buffers */
+	pthread_t rx_tid;
+	uint64_t offloads;		/* what the backend was told the guest takes */
+	bool offloads_set;
+	struct vq_req tx, rx;		/* the chains in hand, one per thread */
+	struct iovec txv[VQ_SEG_MAX + 1];
+	struct vq_done done[VQ_SIZE_MAX];
+	uint64_t rx_frames, rx_dropped, tx_frames, tx_dropped;
+	uint8_t frame[VNET_HDR_LEN + NET_FRAME_MAX];	/* one received frame */
+};
+/* Open the backend: 0, or -1 and err; *features are what the card offers. */
+int nic_init(struct nic *n, const struct lg_net_arg *a, const struct lg_forward *fw,
+	     unsigned int nfw, uint64_t *features, char *err, size_t errlen);
+void nic_close(struct nic *n);
+
 struct disk;
 /*
  * One block request (header, data, and room for the status byte last),

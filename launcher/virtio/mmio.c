@@ -82,9 +82,18 @@ void vdev_broken(struct vdev *d, const char *why)
 	raise_irq(d);
 }
 
+/* The configuration space changed (a link went down): tell the driver. */
+void vdev_config_changed(struct vdev *d)
+{
+	d->config_generation++;
+	d->isr |= ISR_CONFIG;
+	raise_irq(d);
+}
+
 /* Status 0: back to the state before the driver came. */
 static void reset(struct vdev *d)
 {
+	d->resets++;
 	d->status = 0;
 	d->dev_feat_sel = d->drv_feat_sel = 0;
 	d->driver_features = 0;
@@ -133,7 +142,9 @@ int vdev_create(struct vdev *d, const struct vdev_ops *ops, void *priv,
 	d->kick = eventfd(0, EFD_CLOEXEC);
 	if (d->kick < 0)
 		return -1;
-	return pthread_create(&d->thread, NULL, io_thread, d) ? -1 : 0;
+	if (pthread_create(&d->thread, NULL, io_thread, d))
+		return -1;
+	return ops->start ? ops->start(d) : 0;
 }
 
 static struct vq *cur_vq(struct vdev *d)

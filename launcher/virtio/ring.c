@@ -139,20 +139,49 @@ int vq_pop(const struct guest_mem *m, struct vq *q, bool indirect, struct vq_req
 	return 1;
 }
 
-/* Hand a request back with len bytes written into its buffers. */
-void vq_push(const struct guest_mem *m, struct vq *q, uint16_t head, uint32_t len,
-	     bool event_idx)
+/*
+ * Hand n requests back at once, each with the bytes written into its
+ * buffers: the driver sees all of them or none (a network frame spread
+ * over several receive buffers must arrive whole).
+ */
+void vq_push_n(const struct guest_mem *m, struct vq *q, const struct vq_done *done,
+	       unsigned int n, bool event_idx)
 {
 	uint16_t *used = used_hdr(m, q);
 	struct vring_used_elem *ring = (struct vring_used_elem *)(used + 2);
 
-	ring[q->used_idx & (q->num - 1)] = (struct vring_used_elem){ head, len };
-	q->used_idx++;
-	/* The entry before the index that publishes it. */
+	for (unsigned int i = 0; i < n; i++)
+		ring[(uint16_t)(q->used_idx + i) & (q->num - 1)] =
+			(struct vring_used_elem){ done[i].head, done[i].len };
+	q->used_idx = (uint16_t)(q->used_idx + n);
+	/* The entries before the index that publishes them. */
 	__atomic_store_n(&used[1], q->used_idx, __ATOMIC_RELEASE);
 	/* EVENT_IDX: notify us again once the driver passes what we took. */
 	if (event_idx)
 		__atomic_store_n((uint16_t *)&ring[q->num], q->last_avail, __ATOMIC_RELEASE);
+}
+
+/* Hand a request back with len bytes written into its buffers. */
+void vq_push(const struct guest_mem *m, struct vq *q, uint16_t head, uint32_t len,
+	     bool event_idx)
+{
+	struct vq_done d = { head, len };
+
+	vq_push_n(m, q, &d, 1, event_idx);
+}
+
+bool vq_want_notify(const struct guest_mem *m, struct vq *q, bool event_idx)
+{
+	const uint16_t *avail = gpa_ptr(m, q->avail, avail_bytes(q->num));
+	uint16_t *used = used_hdr(m, q);
+
+	/* avail_event: the two bytes after the used ring's entries. */
+	if (event_idx)
+		__atomic_store_n((uint16_t *)&((struct vring_used_elem *)(used + 2))[q->num],
+				 q->last_avail, __ATOMIC_RELAXED);
+	/* The request to notify out before we look at the index again. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&avail[1], __ATOMIC_ACQUIRE) == q->last_avail;
 }
 
 /* After pushes: does the driver want an interrupt for them? */

@@ -87,6 +87,8 @@ struct vdev_ops {
 	void (*config)(struct vdev *d, uint32_t off, void *buf, uint32_t len);
 	/* A queue has new requests: take them (vq_pop), answer (vq_push). */
 	void (*notify)(struct vdev *d, unsigned int q);
+	/* Optional: threads of its own, once the device exists. */
+	int (*start)(struct vdev *d);
 };
 
 /* A device on the transport. */
@@ -111,6 +113,7 @@ struct vdev {
 	uint32_t config_generation;
 	struct vq vq[VQ_MAX];
 	const char *broken;		/* why the device needs a reset, or NULL */
+	uint32_t resets;		/* how many times the driver reset it */
 };
 
 /* mmio.c */
@@ -121,6 +124,7 @@ void vdev_write(struct vdev *d, uint32_t off, unsigned int size, uint32_t val);
 bool vdev_has(const struct vdev *d, unsigned int feature);
 void vdev_interrupt(struct vdev *d, unsigned int q);
 void vdev_broken(struct vdev *d, const char *why);
+void vdev_config_changed(struct vdev *d);
 
 /* ring.c: -1 and *why for a ring the device must stop using. */
 int vq_check(const struct guest_mem *m, const struct vq *q, const char **why);
@@ -128,6 +132,22 @@ int vq_pop(const struct guest_mem *m, struct vq *q, bool indirect, struct vq_req
 	   const char **why);
 void vq_push(const struct guest_mem *m, struct vq *q, uint16_t head, uint32_t len,
 	     bool event_idx);
+struct vq_done {
+	uint16_t head;
+	uint32_t len;
+};
+void vq_push_n(const struct guest_mem *m, struct vq *q, const struct vq_done *done,
+	       unsigned int n, bool event_idx);
+/*
+ * Out of requests: ask the driver to notify us of the next one.  True if
+ * there is still none (then the notify will come), false if one came.
+ */
+bool vq_want_notify(const struct guest_mem *m, struct vq *q, bool event_idx);
+/* Give back the last n requests taken, unanswered (they are taken again). */
+static inline void vq_unpop(struct vq *q, unsigned int n)
+{
+	q->last_avail = (uint16_t)(q->last_avail - n);
+}
 bool vq_should_interrupt(const struct guest_mem *m, struct vq *q, bool event_idx);
 
 #endif

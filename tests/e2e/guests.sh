@@ -148,6 +148,19 @@ else
 	nok "virtio: the rng works, and 6 hostile rings each stop it until a reset (exit $rc)"
 	printf '%s\n' "$out" | diag
 fi
+
+# A tiny driver of the launcher's virtio-net (on a hub of its own): frames
+# go out, and every hostile header or chain stops the card with a reason
+# until a reset; the launcher lives on.
+out=$(/bin/timeout 120 $L --net=hub:vnet $MEM $G/vnet 2>&1)
+rc=$?
+if [ $rc = 0 ] && printf '%s\n' "$out" | grep -q "GUEST: PASS" &&
+	[ "$(printf '%s\n' "$out" | grep -c "virtio-net: .*the device stops until the guest resets it")" = 6 ]; then
+	ok "vnet: the network card sends, and 6 hostile frames each stop it until a reset (the launcher says why)"
+else
+	nok "vnet: the network card sends, and 6 hostile frames each stop it until a reset (exit $rc)"
+	printf '%s\n' "$out" | diag
+fi
 hostile mmio-outside "page table entry for 0x50001000 points beyond guest memory (0xd0001000)"
 
 # Disk images are locked: while a guest writes one, a second launcher

@@ -72,6 +72,15 @@ e2e_run() {
 		"$RIG_BUILD/tools/mmiolaunch" "$root/"
 	# Any 64-bit ELF will do for the wrong-class check: this machine's own.
 	cp /bin/true "$root/tests/elf64"
+	# The stock host's network modules, for the network tests (net.sh).
+	if [ "$flavour" != debug ]; then
+		md=${kernel%/boot/*}/lib/modules/$krel/kernel
+		mkdir -p "$root/modules"
+		for m in drivers/net/tun net/llc/llc net/802/stp net/bridge/bridge; do
+			cp "$md/$m.ko" "$root/modules/" ||
+				{ echo "Bail out! no $m.ko for $krel"; exit 1; }
+		done
+	fi
 	# RIG_DISK: an image for this host's own virtio disk (/dev/vda here,
 	# QEMU's snapshot keeps the file unchanged), with the stock modules
 	# that drive it (Debian builds virtio as modules).

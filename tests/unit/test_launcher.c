@@ -8,6 +8,7 @@
 #include "elfload.h"
 #include "virtio/virtio.h"
 #include "disk/disk.h"
+#include "virtio/devices.h"
 
 #include <dirent.h>
 #include <elf.h>
@@ -18,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 static int n, failed;
 static char dir[] = "/tmp/lguest-unit.XXXXXX";
@@ -559,6 +563,221 @@ static void test_disk(void)
 	unsetenv("TMPDIR");
 }
 
+/* --- --net, and virtio-net on a stream backend -------------------------- */
+
+static void net_ok(const char *s, enum lg_net_kind kind, const char *what)
+{
+	struct lg_net_arg a;
+	char buf[512], err[256] = "";
+	int r = parse_net(s, &a, buf, err, sizeof(err));
+
+	ok(r == 0 && a.kind == kind && !strcmp(a.what, what), "--net=%s parses (%s)", s, err);
+}
+
+static void net_bad(const char *s, const char *want)
+{
+	struct lg_net_arg a;
+	char buf[512], err[256] = "";
+
+	ok(parse_net(s, &a, buf, err, sizeof(err)) == -1 && strstr(err, want),
+	   "--net=%s refused: '%s' (%s)", s, want, err);
+}
+
+static uint8_t nram[256 << 10];
+static const struct guest_mem ngm = { nram, sizeof(nram) };
+
+static void ndesc(unsigned int table, unsigned int i, uint64_t addr, uint32_t len,
+		  uint16_t flags, uint16_t next)
+{
+	uint8_t *d = nram + table + 16 * i;
+
+	memcpy(d, &addr, 8);
+	memcpy(d + 8, &len, 4);
+	memcpy(d + 12, &flags, 2);
+	memcpy(d + 14, &next, 2);
+}
+
+/* Offer head at avail (a queue of 8) slot idx - 1; the index to idx. */
+static void noffer(unsigned int avail, uint16_t idx, uint16_t head)
+{
+	memcpy(nram + avail + 4 + 2 * ((idx - 1) & 7), &head, 2);
+	__atomic_store_n((uint16_t *)(nram + avail + 2), idx, __ATOMIC_RELEASE);
+}
+
+/* Wait (at most 5 s) for the used index at used to reach idx. */
+static bool used_reaches(unsigned int used, uint16_t idx)
+{
+	for (int i = 0; i < 5000; i++) {
+		if (__atomic_load_n((uint16_t *)(nram + used + 2), __ATOMIC_ACQUIRE) == idx)
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
+static bool vdev_waits_for(struct vdev *d, uint32_t off, uint32_t mask, uint32_t want)
+{
+	for (int i = 0; i < 5000; i++) {
+		if ((vdev_read(d, off, 4) & mask) == want)
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
+/* Read exactly len bytes from a socket, within 5 s. */
+static bool read_all(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, 5000) != 1)
+			return false;
+		n = read(fd, (uint8_t *)buf + got, len - got);
+		if (n <= 0)
+			return false;
+		got += (size_t)n;
+	}
+	return true;
+}
+
+static void test_net(void)
+{
+	static struct nic nic;
+	struct lg_net_arg a;
+	struct lg_forward f;
+	struct vdev d;
+	char buf[512], err[256] = "", spec[32];
+	uint8_t frame[2500], got[2500 + 4], mac[6];
+	uint32_t len;
+	uint64_t feat;
+	int sv[2], lfd;
+
+	net_ok("tap:tap0", LG_NET_TAP, "tap0");
+	net_ok("tap", LG_NET_TAP, "");
+	net_ok("bridge:br0", LG_NET_BRIDGE, "br0");
+	net_ok("hub:t,mac=52:54:00:12:34:56,name=web", LG_NET_HUB, "t");
+	net_ok("user", LG_NET_USER, "");
+	net_ok("stream:/run/x.sock", LG_NET_STREAM, "/run/x.sock");
+	net_ok("fd:3", LG_NET_FD, "3");
+	net_bad("wire:x", "unknown network; want tap:IFNAME, tap, bridge:BR, hub:NAME, user, stream:PATH or fd:N");
+	net_bad("hub", "want tap:IFNAME");
+	net_bad("hub:", "want tap:IFNAME");
+	net_bad("user:x", "want tap:IFNAME");
+	net_bad("tap:", "want tap:IFNAME");
+	net_bad("hub:a/b", "may not contain");
+	net_bad("tap:averyveryverylongname", "at most 15 characters");
+	net_bad("fd:x", "file descriptor number");
+	net_bad("hub:t,mac=01:00:5e:00:00:01", "not a multicast one");
+	net_bad("hub:t,mac=52:54:00:12:34", "bad MAC");
+	net_bad("hub:t,speed=10", "unknown option 'speed=10'");
+	ok(parse_forward("tcp:8080:80", &f, err, sizeof(err)) == 0 && !f.udp && f.host_port == 8080 &&
+	   f.guest_port == 80, "--forward=tcp:8080:80 parses");
+	ok(parse_forward("udp:5353:53", &f, err, sizeof(err)) == 0 && f.udp, "--forward=udp:5353:53 parses");
+	ok(parse_forward("sctp:1:2", &f, err, sizeof(err)) == -1 && strstr(err, "want tcp:HOSTPORT"),
+	   "--forward=sctp:1:2 is refused (%s)", err);
+	ok(parse_forward("tcp:0:80", &f, err, sizeof(err)) == -1 &&
+	   parse_forward("tcp:70000:80", &f, err, sizeof(err)) == -1, "--forward ports 0 and 70000 are refused");
+	{
+		char *argv[] = { "lguest", "--net=hub:t", "--forward=tcp:80:80", NULL };
+		struct lg_args *la = malloc(sizeof(*la));
+
+		ok(parse_args(3, argv, la, err, sizeof(err)) == -1 && strstr(err, "--net=user"),
+		   "--forward without --net=user is refused (%s)", err);
+		free(la);
+	}
+
+	/* The device, driven as Linux's driver does, on a socket pair. */
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
+		ok(0, "socketpair: %s", strerror(errno));
+		return;
+	}
+	snprintf(spec, sizeof(spec), "fd:%d,mac=52:54:00:ab:cd:ef", sv[0]);
+	lfd = open("/dev/null", O_WRONLY);	/* where the irqs go */
+	ok(parse_net(spec, &a, buf, err, sizeof(err)) == 0 &&
+	   nic_init(&nic, &a, NULL, 0, &feat, err, sizeof(err)) == 0 &&
+	   vdev_create(&d, &virtio_net_ops, &nic, &ngm, 0, 5, lfd) == 0,
+	   "virtio-net: a card on fd:%d (%s)", sv[0], err);
+	d.features = feat;
+	ok(!(feat & (1ull << VIRTIO_NET_F_CSUM)) && (feat & (1ull << VIRTIO_NET_F_MRG_RXBUF)),
+	   "virtio-net: no checksum offload offered on a stream (no header travels), merged buffers are");
+	vdev_write(&d, 0x070, 4, 1 | 2);
+	vdev_write(&d, 0x024, 4, 0);
+	vdev_write(&d, 0x020, 4, 1u << VIRTIO_NET_F_MAC | 1u << VIRTIO_NET_F_STATUS |
+		   1u << VIRTIO_NET_F_MRG_RXBUF);
+	vdev_write(&d, 0x024, 4, 1);
+	vdev_write(&d, 0x020, 4, 1);	/* VERSION_1 */
+	vdev_write(&d, 0x070, 4, 1 | 2 | 8);
+	ok(vdev_read(&d, 0x070, 4) & 8, "virtio-net: the driver's features are accepted");
+	for (unsigned int q = 0; q < 2; q++) {
+		vdev_write(&d, 0x030, 4, q);
+		vdev_write(&d, 0x038, 4, 8);
+		vdev_write(&d, 0x080, 4, 0x1000 + q * 0x3000);
+		vdev_write(&d, 0x090, 4, 0x2000 + q * 0x3000);
+		vdev_write(&d, 0x0a0, 4, 0x3000 + q * 0x3000);
+		vdev_write(&d, 0x044, 4, 1);
+	}
+	vdev_write(&d, 0x070, 4, 1 | 2 | 8 | 4);
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)vdev_read(&d, 0x100 + i, 1);
+	ok(!memcmp(mac, "\x52\x54\x00\xab\xcd\xef", 6) && vdev_read(&d, 0x106, 1) == 1,
+	   "virtio-net: the configuration space has the MAC and the link up");
+
+	/* Send: a header and a 60-byte frame, in two buffers. */
+	for (int i = 0; i < 60; i++)
+		nram[0x10100 + i] = (uint8_t)(i * 3);
+	ndesc(0x4000, 0, 0x10000, 12, 1, 1);
+	ndesc(0x4000, 1, 0x10100, 60, 0, 0);
+	noffer(0x5000, 1, 0);
+	vdev_write(&d, 0x050, 4, 1);
+	ok(read_all(sv[1], got, 64) && !memcmp(got, "\0\0\0\x3c", 4) && !memcmp(got + 4, nram + 0x10100, 60) &&
+	   used_reaches(0x6000, 1), "virtio-net: a sent frame reaches the peer, length first, header stripped");
+
+	/* Receive: 2500 bytes into three 1000-byte buffers, merged. */
+	for (unsigned int i = 0; i < 3; i++)
+		ndesc(0x1000, i, 0x20000 + i * 0x1000, 1000, 2, 0);
+	for (uint16_t i = 0; i < 3; i++)
+		noffer(0x2000, i + 1, i);
+	vdev_write(&d, 0x050, 4, 0);
+	for (int i = 0; i < 2500; i++)
+		frame[i] = (uint8_t)(i * 7 + 1);
+	len = htonl(sizeof(frame));
+	ok(write(sv[1], &len, 4) == 4 && write(sv[1], frame, sizeof(frame)) == sizeof(frame) &&
+	   used_reaches(0x3000, 3), "virtio-net: a 2500-byte frame arrives in three buffers");
+	{
+		uint32_t l[3];
+		uint16_t nb;
+
+		for (int i = 0; i < 3; i++)
+			memcpy(&l[i], nram + 0x3008 + 8 * i, 4);
+		memcpy(&nb, nram + 0x20000 + 10, 2);
+		ok(l[0] == 1000 && l[1] == 1000 && l[2] == 512 && nb == 3 &&
+		   !memcmp(nram + 0x20000 + 12, frame, 988) && !memcmp(nram + 0x21000, frame + 988, 1000) &&
+		   !memcmp(nram + 0x22000, frame + 1988, 512),
+		   "virtio-net: the header says 3 buffers and the bytes are the frame's (%u %u %u, %u)",
+		   l[0], l[1], l[2], nb);
+	}
+
+	/* A hostile driver: a checksum offload it never agreed to. */
+	nram[0x10000] = 1;	/* VIRTIO_NET_HDR_F_NEEDS_CSUM */
+	ndesc(0x4000, 2, 0x10000, 12, 1, 3);
+	ndesc(0x4000, 3, 0x10100, 60, 0, 0);
+	noffer(0x5000, 2, 2);
+	vdev_write(&d, 0x050, 4, 1);
+	ok(vdev_waits_for(&d, 0x070, 64, 64),
+	   "virtio-net: a header asking for an offload not agreed sets NEEDS_RESET");
+
+	/* A hostile peer: a length no frame has.  The link goes down. */
+	len = htonl(0x7fffffff);
+	ok(write(sv[1], &len, 4) == 4 && vdev_waits_for(&d, 0x104, 0xff0000, 0),
+	   "virtio-net: a peer that sends no frame takes the link down");
+	close(sv[1]);
+	close(lfd);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -586,6 +805,7 @@ int main(void)
 	test_elf();
 	test_ring();
 	test_disk();
+	test_net();
 
 	printf("1..%d\n", n);
 	{

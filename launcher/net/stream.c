@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tour 550: Frames on a stream, and passt
+ *
+ * QEMU's stream framing (a 32-bit big-endian length, then the frame) over
+ * a unix stream socket: stream:PATH connects to one, fd:N uses one we were
+ * given, and user starts passt, Debian's user-mode network stack (DHCP, DNS,
+ * NAT through the user's own sockets, port forwards; it sandboxes itself),
+ * on one end of a socket pair.  What the peer sends is not trusted: a frame
+ * longer than any Ethernet frame ends the connection.
+ */
+#include "net.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct stream {
+	size_t have;			/* bytes in buf: frames, the last maybe partial */
+	uint8_t buf[4 + NET_FRAME_MAX];
+};
+
+static int stream_send(struct net_backend *b, const struct iovec *iov, int n)
+{
+	struct iovec v[NET_IOV_MAX + 1];
+	uint32_t len = 0;
+	size_t left;
+	int cnt = 0;
+
+	if (n > NET_IOV_MAX) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	for (int i = 0; i < n; i++)
+		len += (uint32_t)iov[i].iov_len;
+	len = htonl(len);
+	v[cnt++] = (struct iovec){ &len, 4 };
+	for (int i = 0; i < n; i++)
+		v[cnt++] = iov[i];
+	left = 4 + ntohl(len);
+	/* The whole frame, or the stream loses its framing. */
+	while (left) {
+		ssize_t w = writev(b->fd, v, cnt);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		left -= (size_t)w;
+		while (cnt && (size_t)w >= v[0].iov_len) {
+			w -= (ssize_t)v[0].iov_len;
+			memmove(v, v + 1, sizeof(v[0]) * (size_t)--cnt);
+		}
+		if (cnt) {
+			v[0].iov_base = (uint8_t *)v[0].iov_base + w;
+			v[0].iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
+static ssize_t stream_recv(struct net_backend *b, void *out, size_t len)
+{
+	struct stream *s = b->priv;
+	uint32_t flen;
+
+	for (;;) {
+		if (s->have >= 4) {
+			memcpy(&flen, s->buf, 4);
+			flen = ntohl(flen);
+			if (flen > NET_FRAME_MAX || flen > len) {
+				errno = EPROTO;	/* not a frame: a broken or hostile peer */
+				return -1;
+			}
+			if (s->have >= 4 + flen) {
+				memcpy(out, s->buf + 4, flen);
+				s->have -= 4 + flen;
+				memmove(s->buf, s->buf + 4 + flen, s->have);
+				return flen;
+			}
+		}
+		ssize_t n = recv(b->fd, s->buf + s->have, sizeof(s->buf) - s->have, MSG_DONTWAIT);
+
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		if (n == 0) {
+			errno = ECONNRESET;
+			return -1;
+		}
+		s->have += (size_t)n;
+	}
+}
+
+/*
+ * passt on the other end of a socket pair, with the forwards.  It quits
+ * when the socket closes, so it goes when we go, even after kill -9.
+ */
+static int start_passt(int sv, const struct lg_forward *fw, unsigned int nfw, char *err,
+		       size_t errlen)
+{
+	char fdarg[16], ports[2][LG_FORWARDS * 12 + 1] = { "", "" };
+	const char *argv[12];
+	int st[2], argc = 0, e = 0;
+	pid_t pid;
+
+	for (unsigned int i = 0; i < nfw; i++) {
+		char *p = ports[fw[i].udp];
+
+		snprintf(p + strlen(p), sizeof(ports[0]) - strlen(p), "%s%u:%u", p[0] ? "," : "",
+			 fw[i].host_port, fw[i].guest_port);
+	}
+	snprintf(fdarg, sizeof(fdarg), "%d", 3);
+	argv[argc++] = "passt";
+	argv[argc++] = "--foreground";
+	argv[argc++] = "--quiet";
+	argv[argc++] = "--fd";
+	argv[argc++] = fdarg;
+	argv[argc++] = "--tcp-ports";
+	argv[argc++] = ports[0][0] ? ports[0] : "none";
+	argv[argc++] = "--udp-ports";
+	argv[argc++] = ports[1][0] ? ports[1] : "none";
+	argv[argc] = NULL;
+	/* The child says on st[1] why exec failed; success closes it. */
+	if (pipe2(st, O_CLOEXEC)) {
+		snprintf(err, errlen, "cannot start passt: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		/*
+		 * passt gets its socket as fd 3 and nothing else of ours (not
+		 * /dev/lguest, not the disks); our stdin may be a terminal in
+		 * raw mode, of no use to it.
+		 */
+		if (dup2(sv, 3) != 3 || dup2(st[1], 4) != 4)
+			_exit(127);
+		close_range(5, ~0u, 0);
+		fcntl(4, F_SETFD, FD_CLOEXEC);
+		st[1] = 4;
+		close(0);
+		if (open("/dev/null", O_RDONLY) != 0)
+			_exit(127);
+		execvp("passt", (char **)argv);
+		e = errno;
+		if (write(st[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(st[1]);
+	if (pid < 0 || read(st[0], &e, sizeof(e)) == sizeof(e)) {
+		close(st[0]);
+		if (pid < 0)
+			e = errno;
+		snprintf(err, errlen, e == ENOENT ?
+			 "--net=user needs passt, which is not installed (apt install passt)" :
+			 "cannot start passt: %s", strerror(e));
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		return -1;
+	}
+	close(st[0]);
+	return 0;
+}
+
+int stream_open(const struct lg_net_arg *a, const struct lg_forward *fw, unsigned int nfw,
+		struct net_backend *b, char *err, size_t errlen)
+{
+	struct stream *s = calloc(1, sizeof(*s));
+	int sv[2];
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	b->fd = -1;
+	if (a->kind == LG_NET_FD) {
+		int type;
+		socklen_t tl = sizeof(type);
+
+		if (getsockopt(a->fd, SOL_SOCKET, SO_TYPE, &type, &tl) || type != SOCK_STREAM) {
+			snprintf(err, errlen, "--net=fd:%d: not a stream socket we were given", a->fd);
+			goto fail;
+		}
+		/* Not close-on-exec: a guest's restart (an exec) keeps it. */
+		b->fd = a->fd;
+		snprintf(b->desc, sizeof(b->desc), "stream on fd %d", a->fd);
+	} else if (a->kind == LG_NET_STREAM) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+		if (strlen(a->what) >= sizeof(sa.sun_path)) {
+			snprintf(err, errlen, "--net=stream:%.64s: the path is too long for a socket",
+				 a->what);
+			goto fail;
+		}
+		strcpy(sa.sun_path, a->what);
+		b->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (b->fd < 0 || connect(b->fd, (struct sockaddr *)&sa, sizeof(sa))) {
+			snprintf(err, errlen, "cannot connect to %s: %s", a->what, strerror(errno));
+			goto fail;
+		}
+		snprintf(b->desc, sizeof(b->desc), "stream %.100s", a->what);
+	} else {
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
+			snprintf(err, errlen, "cannot make a socket pair for passt: %s", strerror(errno));
+			goto fail;
+		}
+		fcntl(sv[0], F_SETFD, FD_CLOEXEC);
+		if (start_passt(sv[1], fw, nfw, err, errlen)) {
+			close(sv[0]);
+			close(sv[1]);
+			goto fail;
+		}
+		close(sv[1]);
+		b->fd = sv[0];
+		snprintf(b->desc, sizeof(b->desc), "user (passt)");
+	}
+	b->priv = s;
+	b->send = stream_send;
+	b->recv = stream_recv;
+	return 0;
+fail:
+	if (b->fd >= 0 && a->kind != LG_NET_FD)
+		close(b->fd);
+	free(s);
+	return -1;
+}
+
+int net_backend_open(const struct lg_net_arg *a, const struct lg_forward *fw,
+		     unsigned int nfw, struct net_backend *b, char *err, size_t errlen)
+{
+	memset(b, 0, sizeof(*b));
+	switch (a->kind) {
+	case LG_NET_TAP:
+	case LG_NET_BRIDGE:
+		return tap_open(a, b, err, errlen);
+	case LG_NET_HUB:
+		return hub_open(a, b, err, errlen);
+	default:
+		return stream_open(a, fw, nfw, b, err, errlen);
+	}
+}

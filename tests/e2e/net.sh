@@ -1,0 +1,137 @@
+#!/bin/sh
+# Runs inside the stock i386 host: guests with virtio-net on each backend
+# the host can offer without an outside network: a tap the administrator
+# gave an unprivileged user, a bridge, and a hub of unprivileged guests;
+# and the errors a user gets for what cannot work.  All traffic stays in
+# this host.  The guests are Linux with the default initramfs, whose
+# nettest (initramfs/nettest) prints NET: lines.  TAP lines to $RES.
+RES=${RES:-/dev/stdout}
+. "${0%/*}/tap.sh"
+L=/lguest
+K=/guest/vmlinux
+I=/guest/initrd.gz
+MEM=64m
+U=1000:1000:1001	# a user whose only privilege is group lguest
+
+check() { if eval "$1"; then ok "$2"; else nok "$2"; tail -30 "$3" | diag; fi; }
+show() { sed "s/^/RIG: $1: /" "$2"; }
+# The kernel's complaints, ours or the guests' (their logs are ours to read).
+guest_bad() { grep -aE '(Oops|BUG:|WARNING:|general protection|Call Trace|segfault)' "$1"; }
+# wait_for PATTERN FILE SECS: until FILE has a line matching PATTERN.
+wait_for() {
+	i=0
+	while ! grep -q "$1" "$2" 2>/dev/null; do
+		[ $i -ge "$3" ] && return 1
+		sleep 1
+		i=$((i + 1))
+	done
+}
+# The features a guest's virtio-net agreed on, as 0/1 characters by bit.
+feature() { sed -n 's/^NET: features //p' "$1" | tr -d '\r' | head -1 | cut -c$(($2 + 1)); }
+# guest NAME NETARGS KERNELARGS...: a guest as the user, output in /tmp/NAME.out.
+guest() {
+	name=$1 net=$2
+	shift 2
+	# shellcheck disable=SC2086
+	/runas $U /bin/timeout 300 $L --initrd=$I $net $MEM $K "$@" >/tmp/$name.out 2>&1
+}
+
+insmod /lg.ko || { nok "insmod lg.ko"; exit 1; }
+for m in tun llc stp bridge; do
+	insmod /modules/$m.ko || { nok "insmod $m.ko"; exit 1; }
+done
+ok "insmod lg.ko and the host's tun and bridge modules"
+echo "lguest:x:1001:nobody" >>/etc/group
+chgrp 1001 /dev/lguest && chmod 660 /dev/lguest
+chmod 1777 /tmp
+ip link set lo up
+# The host's echo server, on every address: what the guests reach.
+nc -ll -p 7 -e /bin/cat &
+echo_pid=$!
+
+# --- bad input: clear errors ---------------------------------------------
+/runas $U $L --net=wire:x $MEM $K >/tmp/bad.out 2>&1
+rc=$?
+check '[ $rc = 1 ] && grep -q "unknown network; want tap:IFNAME, tap, bridge:BR, hub:NAME, user, stream:PATH or fd:N" /tmp/bad.out' \
+	"--net=wire:x is refused with the valid forms (rc $rc)" /tmp/bad.out
+/runas $U $L --net=tap $MEM $K >/tmp/bad.out 2>&1
+rc=$?
+check '[ $rc = 1 ] && grep -q "creating a tap device needs CAP_NET_ADMIN" /tmp/bad.out && grep -q "ip tuntap add" /tmp/bad.out' \
+	"--net=tap without CAP_NET_ADMIN says so and names the way out (rc $rc)" /tmp/bad.out
+/runas $U $L --net=bridge:br9 $MEM $K >/tmp/bad.out 2>&1
+rc=$?
+check '[ $rc = 1 ] && grep -q "CAP_NET_ADMIN" /tmp/bad.out' \
+	"--net=bridge:BR without CAP_NET_ADMIN says so (rc $rc)" /tmp/bad.out
+/runas $U $L --net=hub:a/b $MEM $K >/tmp/bad.out 2>&1
+rc=$?
+check '[ $rc = 1 ] && grep -q "may not contain" /tmp/bad.out' "a hub name with '/' is refused (rc $rc)" /tmp/bad.out
+
+# --- tap: one the administrator made for the user ------------------------
+tunctl -t tap0 -u 1000 >/dev/null && ip addr add 10.1.0.1/24 dev tap0 && ip link set tap0 up ||
+	nok "the administrator makes tap0 for user 1000"
+guest tap --net=tap:tap0,name=tapguest lguest.net=10.1.0.2/24 lguest.nettest=peer:10.1.0.1
+rc=$?
+show tap /tmp/tap.out
+check '[ $rc = 0 ] && grep -q "NET: ping 10.1.0.1 ok" /tmp/tap.out && grep -q "NET: tcp 10.1.0.1 ok" /tmp/tap.out' \
+	"tap: an unprivileged user's guest on tap0 pings the host and talks TCP to it (rc $rc)" /tmp/tap.out
+# Bits 0 (CSUM), 1 (GUEST_CSUM), 11 (HOST_TSO4), 7 (GUEST_TSO4): agreed.
+f="$(feature /tmp/tap.out 0)$(feature /tmp/tap.out 1)$(feature /tmp/tap.out 7)$(feature /tmp/tap.out 11)"
+check '[ "$f" = 1111 ]' "tap: the guest has checksum offload and TSO both ways (CSUM, GUEST_CSUM, GUEST_TSO4, HOST_TSO4: $f)" /tmp/tap.out
+check '! guest_bad /tmp/tap.out' "tap: the guest's kernel said nothing bad" /tmp/tap.out
+
+# --- bridge: two guests and the host on br0 (root makes the taps) --------
+brctl addbr br0 && ip addr add 10.3.0.1/24 dev br0 && ip link set br0 up ||
+	nok "make bridge br0"
+/bin/timeout 300 $L --initrd=$I --net=bridge:br0 $MEM $K lguest.net=10.3.0.2/24 \
+	lguest.nettest=serve:60 >/tmp/br1.out 2>&1 &
+br1=$!
+if wait_for "NET: serving" /tmp/br1.out 120; then
+	/bin/timeout 300 $L --initrd=$I --tunnet=bridge:br0 $MEM $K lguest.net=10.3.0.3/24 \
+		lguest.nettest=peer:10.3.0.1,10.3.0.2 >/tmp/br2.out 2>&1
+	rc=$?
+else
+	rc=timeout
+fi
+kill $br1 2>/dev/null
+wait $br1
+show br1 /tmp/br1.out
+show br2 /tmp/br2.out
+check '[ "$rc" = 0 ] && grep -q "NET: tcp 10.3.0.1 ok" /tmp/br2.out && grep -q "NET: tcp 10.3.0.2 ok" /tmp/br2.out' \
+	"bridge: two guests on br0 reach each other and the host (rc $rc)" /tmp/br2.out
+ports=$(ls /sys/class/net/br0/brif 2>/dev/null | wc -l)
+check '[ "$ports" = 0 ]' "bridge: the guests' taps are gone with them ($ports ports left)" /tmp/br2.out
+
+# --- hub: unprivileged guests, no daemon ----------------------------------
+guest hub1 --net=hub:t lguest.net=10.2.0.1/24 lguest.nettest=serve:120 &
+h1=$!
+guest hub2 --net=hub:t lguest.net=10.2.0.2/24 lguest.nettest=serve:120 &
+h2=$!
+wait_for "NET: serving" /tmp/hub1.out 120 && wait_for "NET: serving" /tmp/hub2.out 120
+# A third joins later and reaches both.
+guest hub3 --net=hub:t lguest.net=10.2.0.3/24 lguest.nettest=peer:10.2.0.1,10.2.0.2
+rc=$?
+show hub3 /tmp/hub3.out
+check '[ $rc = 0 ] && grep -q "NET: tcp 10.2.0.1 ok" /tmp/hub3.out && grep -q "NET: tcp 10.2.0.2 ok" /tmp/hub3.out' \
+	"hub: a guest that joins later reaches the two already there (rc $rc)" /tmp/hub3.out
+# kill -9 of one (the launcher, as the user's kill would): the others go on.
+pkill -9 -f "10.2.0.1/24"
+wait $h1
+guest hub4 --net=hub:t lguest.net=10.2.0.4/24 lguest.nettest=peer:10.2.0.2
+rc=$?
+show hub4 /tmp/hub4.out
+check '[ $rc = 0 ] && grep -q "NET: tcp 10.2.0.2 ok" /tmp/hub4.out' \
+	"hub: after kill -9 of one guest the others still talk (rc $rc)" /tmp/hub4.out
+# A plain kill (SIGTERM) is a clean end: the guest's socket goes with it.
+pkill -f "10.2.0.2/24"
+wait $h2
+left=$(ls /tmp/lguest-1000/hub-t 2>/dev/null | wc -l)
+check '[ "$left" = 0 ]' "hub: no sockets left once every guest is gone ($left left; the killed one's is removed by the next sender)" /tmp/hub4.out
+for g in hub1 hub2 hub3 hub4 br1 br2; do
+	if guest_bad /tmp/$g.out >/dev/null; then
+		nok "$g: the guest's kernel said nothing bad"
+		guest_bad /tmp/$g.out | diag
+	fi
+done
+
+kill $echo_pid 2>/dev/null
+rmmod lg && ok "rmmod lg" || nok "rmmod lg"
