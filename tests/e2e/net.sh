@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs inside the stock i386 host: guests with virtio-net on each backend
 # the host can offer without an outside network: a tap the administrator
-# gave an unprivileged user, a bridge, and a hub of unprivileged guests;
+# gave an unprivileged user, a bridge, a hub of unprivileged guests, and
+# user-mode NAT through passt;
 # and the errors a user gets for what cannot work.  All traffic stays in
 # this host.  The guests are Linux with the default initramfs, whose
 # nettest (initramfs/nettest) prints NET: lines.  TAP lines to $RES.
@@ -37,10 +38,12 @@ guest() {
 }
 
 insmod /lg.ko || { nok "insmod lg.ko"; exit 1; }
-for m in tun llc stp bridge; do
+for m in tun dummy llc stp bridge; do
 	insmod /modules/$m.ko || { nok "insmod $m.ko"; exit 1; }
 done
-ok "insmod lg.ko and the host's tun and bridge modules"
+ok "insmod lg.ko and the host's tun, dummy and bridge modules"
+# passt (for --net=user) lives in /usr/bin, as on a Debian host.
+export PATH=/usr/bin:$PATH
 echo "lguest:x:1001:nobody" >>/etc/group
 chgrp 1001 /dev/lguest && chmod 660 /dev/lguest
 chmod 1777 /tmp
@@ -126,7 +129,33 @@ pkill -f "10.2.0.2/24"
 wait $h2
 left=$(ls /tmp/lguest-1000/hub-t 2>/dev/null | wc -l)
 check '[ "$left" = 0 ]' "hub: no sockets left once every guest is gone ($left left; the killed one's is removed by the next sender)" /tmp/hub4.out
-for g in hub1 hub2 hub3 hub4 br1 br2; do
+# --- user: NAT through passt, no root -----------------------------------
+# passt needs a route out to copy: a dummy interface with a default route.
+ip link add dummy0 type dummy && ip addr add 10.9.0.1/24 dev dummy0 && ip link set dummy0 up &&
+	ip route add default via 10.9.0.2 dev dummy0 || nok "a dummy default route for passt"
+guest user "--net=user --forward=tcp:8007:7" lguest.net=dhcp lguest.nettest=user:60 &
+u=$!
+if wait_for "NET: serving" /tmp/user.out 120; then
+	fwd=$(echo forwarded | nc -w 5 127.0.0.1 8007)
+else
+	fwd=
+fi
+pkill -f "nettest=user"
+wait $u
+show user /tmp/user.out
+check 'grep -q "eth0: .* from DHCP" /tmp/user.out' "user: an unprivileged guest gets its address by DHCP from passt" /tmp/user.out
+check 'grep -q "NET: tcp .* ok" /tmp/user.out' "user: the guest opens a TCP connection to a server on the host's loopback" /tmp/user.out
+check '[ "$fwd" = forwarded ]' "user: a host client reaches the guest's server through --forward=tcp:8007:7 (got '$fwd')" /tmp/user.out
+sleep 1
+left=$(pgrep -x passt | wc -l)
+check '[ "$left" = 0 ]' "user: passt is gone with the guest ($left left)" /tmp/user.out
+# Without passt: the error names the package.
+PATH=/bin /runas $U $L --net=user $MEM $K >/tmp/bad.out 2>&1
+rc=$?
+check '[ $rc = 1 ] && grep -q "needs passt, which is not installed (apt install passt)" /tmp/bad.out' \
+	"--net=user without passt names the package (rc $rc)" /tmp/bad.out
+
+for g in hub1 hub2 hub3 hub4 br1 br2 user; do
 	if guest_bad /tmp/$g.out >/dev/null; then
 		nok "$g: the guest's kernel said nothing bad"
 		guest_bad /tmp/$g.out | diag

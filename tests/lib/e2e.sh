@@ -76,10 +76,15 @@ e2e_run() {
 	if [ "$flavour" != debug ]; then
 		md=${kernel%/boot/*}/lib/modules/$krel/kernel
 		mkdir -p "$root/modules"
-		for m in drivers/net/tun net/llc/llc net/802/stp net/bridge/bridge; do
+		for m in drivers/net/tun drivers/net/dummy net/llc/llc net/802/stp net/bridge/bridge; do
 			cp "$md/$m.ko" "$root/modules/" ||
 				{ echo "Bail out! no $m.ko for $krel"; exit 1; }
 		done
+	fi
+	# passt, for the user network (net.sh), with the C library it needs.
+	if [ "$test" = net.sh ]; then
+		p=$("$RIG_TOP/scripts/fetch-passt.sh") || { echo "Bail out! no i386 passt"; exit 1; }
+		cp -a "$p/usr" "$p/lib" "$root/"
 	fi
 	# RIG_DISK: an image for this host's own virtio disk (/dev/vda here,
 	# QEMU's snapshot keeps the file unchanged), with the stock modules
