@@ -583,32 +583,18 @@ static void net_bad(const char *s, const char *want)
 	   "--net=%s refused: '%s' (%s)", s, want, err);
 }
 
-static uint8_t nram[256 << 10];
-static const struct guest_mem ngm = { nram, sizeof(nram) };
-
-static void ndesc(unsigned int table, unsigned int i, uint64_t addr, uint32_t len,
-		  uint16_t flags, uint16_t next)
-{
-	uint8_t *d = nram + table + 16 * i;
-
-	memcpy(d, &addr, 8);
-	memcpy(d + 8, &len, 4);
-	memcpy(d + 12, &flags, 2);
-	memcpy(d + 14, &next, 2);
-}
-
 /* Offer head at avail (a queue of 8) slot idx - 1; the index to idx. */
 static void noffer(unsigned int avail, uint16_t idx, uint16_t head)
 {
-	memcpy(nram + avail + 4 + 2 * ((idx - 1) & 7), &head, 2);
-	__atomic_store_n((uint16_t *)(nram + avail + 2), idx, __ATOMIC_RELEASE);
+	memcpy(ram + avail + 4 + 2 * ((idx - 1) & 7), &head, 2);
+	__atomic_store_n((uint16_t *)(ram + avail + 2), idx, __ATOMIC_RELEASE);
 }
 
 /* Wait (at most 5 s) for the used index at used to reach idx. */
 static bool used_reaches(unsigned int used, uint16_t idx)
 {
 	for (int i = 0; i < 5000; i++) {
-		if (__atomic_load_n((uint16_t *)(nram + used + 2), __ATOMIC_ACQUIRE) == idx)
+		if (__atomic_load_n((uint16_t *)(ram + used + 2), __ATOMIC_ACQUIRE) == idx)
 			return true;
 		usleep(1000);
 	}
@@ -691,6 +677,7 @@ static void test_net(void)
 	}
 
 	/* The device, driven as Linux's driver does, on a socket pair. */
+	memset(ram, 0, sizeof(ram));
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
 		ok(0, "socketpair: %s", strerror(errno));
 		return;
@@ -699,7 +686,7 @@ static void test_net(void)
 	lfd = open("/dev/null", O_WRONLY);	/* where the irqs go */
 	ok(parse_net(spec, &a, buf, err, sizeof(err)) == 0 &&
 	   nic_init(&nic, &a, NULL, 0, &feat, err, sizeof(err)) == 0 &&
-	   vdev_create(&d, &virtio_net_ops, &nic, &ngm, 0, 5, lfd) == 0,
+	   vdev_create(&d, &virtio_net_ops, &nic, &gm, 0, 5, lfd) == 0,
 	   "virtio-net: a card on fd:%d (%s)", sv[0], err);
 	d.features = feat;
 	ok(!(feat & (1ull << VIRTIO_NET_F_CSUM)) && (feat & (1ull << VIRTIO_NET_F_MRG_RXBUF)),
@@ -728,17 +715,17 @@ static void test_net(void)
 
 	/* Send: a header and a 60-byte frame, in two buffers. */
 	for (int i = 0; i < 60; i++)
-		nram[0x10100 + i] = (uint8_t)(i * 3);
-	ndesc(0x4000, 0, 0x10000, 12, 1, 1);
-	ndesc(0x4000, 1, 0x10100, 60, 0, 0);
+		ram[0x7100 + i] = (uint8_t)(i * 3);
+	desc(0x4000, 0, 0x7000, 12, 1, 1);
+	desc(0x4000, 1, 0x7100, 60, 0, 0);
 	noffer(0x5000, 1, 0);
 	vdev_write(&d, 0x050, 4, 1);
-	ok(read_all(sv[1], got, 64) && !memcmp(got, "\0\0\0\x3c", 4) && !memcmp(got + 4, nram + 0x10100, 60) &&
+	ok(read_all(sv[1], got, 64) && !memcmp(got, "\0\0\0\x3c", 4) && !memcmp(got + 4, ram + 0x7100, 60) &&
 	   used_reaches(0x6000, 1), "virtio-net: a sent frame reaches the peer, length first, header stripped");
 
 	/* Receive: 2500 bytes into three 1000-byte buffers, merged. */
 	for (unsigned int i = 0; i < 3; i++)
-		ndesc(0x1000, i, 0x20000 + i * 0x1000, 1000, 2, 0);
+		desc(0x1000, i, 0x8000 + i * 0x1000, 1000, 2, 0);
 	for (uint16_t i = 0; i < 3; i++)
 		noffer(0x2000, i + 1, i);
 	vdev_write(&d, 0x050, 4, 0);
@@ -752,19 +739,19 @@ static void test_net(void)
 		uint16_t nb;
 
 		for (int i = 0; i < 3; i++)
-			memcpy(&l[i], nram + 0x3008 + 8 * i, 4);
-		memcpy(&nb, nram + 0x20000 + 10, 2);
+			memcpy(&l[i], ram + 0x3008 + 8 * i, 4);
+		memcpy(&nb, ram + 0x8000 + 10, 2);
 		ok(l[0] == 1000 && l[1] == 1000 && l[2] == 512 && nb == 3 &&
-		   !memcmp(nram + 0x20000 + 12, frame, 988) && !memcmp(nram + 0x21000, frame + 988, 1000) &&
-		   !memcmp(nram + 0x22000, frame + 1988, 512),
+		   !memcmp(ram + 0x8000 + 12, frame, 988) && !memcmp(ram + 0x9000, frame + 988, 1000) &&
+		   !memcmp(ram + 0xa000, frame + 1988, 512),
 		   "virtio-net: the header says 3 buffers and the bytes are the frame's (%u %u %u, %u)",
 		   l[0], l[1], l[2], nb);
 	}
 
 	/* A hostile driver: a checksum offload it never agreed to. */
-	nram[0x10000] = 1;	/* VIRTIO_NET_HDR_F_NEEDS_CSUM */
-	ndesc(0x4000, 2, 0x10000, 12, 1, 3);
-	ndesc(0x4000, 3, 0x10100, 60, 0, 0);
+	ram[0x7000] = 1;	/* VIRTIO_NET_HDR_F_NEEDS_CSUM */
+	desc(0x4000, 2, 0x7000, 12, 1, 3);
+	desc(0x4000, 3, 0x7100, 60, 0, 0);
 	noffer(0x5000, 2, 2);
 	vdev_write(&d, 0x050, 4, 1);
 	ok(vdev_waits_for(&d, 0x070, 64, 64),
