@@ -23,7 +23,7 @@ case $SECS in
 ''|*[!0-9]*) die "SECONDS must be a whole number, not '$SECS'" ;;
 esac
 
-TARGETS="args elf boot ring blk"
+TARGETS="args elf boot ring blk net"
 SRC=$TOP/tests/fuzz
 OUT=$BUILD/fuzz
 CC=${FUZZ_CC:-clang}
@@ -31,7 +31,7 @@ CC=${FUZZ_CC:-clang}
 # is fine here: the code fuzzed is plain C with explicit widths.
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror"
-LAUNCHER_SRCS="$TOP/launcher/args.c $TOP/launcher/elfload.c $TOP/launcher/boot.c $TOP/launcher/virtio/ring.c $TOP/launcher/virtio/mmio.c $TOP/launcher/virtio/blk.c $TOP/launcher/disk/disk.c"
+LAUNCHER_SRCS="$TOP/launcher/args.c $TOP/launcher/elfload.c $TOP/launcher/boot.c $TOP/launcher/virtio/ring.c $TOP/launcher/virtio/mmio.c $TOP/launcher/virtio/blk.c $TOP/launcher/disk/disk.c $TOP/launcher/virtio/net.c $TOP/launcher/net/tap.c $TOP/launcher/net/hub.c $TOP/launcher/net/stream.c"
 
 n=0
 failed=0
@@ -60,7 +60,7 @@ mkdir -p "$OUT"
 for t in $TARGETS; do
 	# shellcheck disable=SC2086
 	if ! $CC $CFLAGS -I"$TOP/include" -I"$TOP/launcher" -o "$OUT/fuzz_$t" \
-		"$SRC/fuzz_$t.c" $LAUNCHER_SRCS -lelf >"$OUT/build-$t.log" 2>&1; then
+		"$SRC/fuzz_$t.c" $LAUNCHER_SRCS -lelf -lpthread >"$OUT/build-$t.log" 2>&1; then
 		[ $TAP = 1 ] || cat "$OUT/build-$t.log" >&2
 		msg="cannot build the $t fuzzer with $CC (see $OUT/build-$t.log; 'make deps' installs clang, libclang-rt-14-dev and libelf-dev)"
 		if [ $TAP = 1 ]; then echo "Bail out! $msg"; exit 1; fi
