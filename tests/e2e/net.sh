@@ -129,6 +129,36 @@ pkill -f "10.2.0.2/24"
 wait $h2
 left=$(ls /tmp/lguest-1000/hub-t 2>/dev/null | wc -l)
 check '[ "$left" = 0 ]' "hub: no sockets left once every guest is gone ($left left; the killed one's is removed by the next sender)" /tmp/hub4.out
+# --- backpressure: a peer that stops reading -------------------------------
+# The vnet-flood guest sends 5000 full frames to a stream peer (netsink)
+# that reads nothing for 8 s: the guest must be held back (still sending
+# when the peer starts reading), nothing lost, the launcher's memory flat.
+rss() { sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' /proc/$1/status 2>/dev/null; }
+/netsink /tmp/sink.sock 8 >/tmp/sink.out 2>&1 &
+sink=$!
+wait_for "NETSINK: listening" /tmp/sink.out 10
+/bin/timeout 300 $L --net=stream:/tmp/sink.sock 32m /guests/vnet-flood >/tmp/flood.out 2>&1 &
+fl=$!
+sleep 2
+lp=$(pidof lguest | cut -d' ' -f1)
+rss0=$(rss "$lp") max=$rss0 held=no
+while kill -0 $sink 2>/dev/null && ! grep -q "NETSINK: reading" /tmp/sink.out; do
+	r=$(rss "$lp")
+	[ -n "$r" ] && [ "$r" -gt "$max" ] && max=$r
+	sleep 1
+done
+kill -0 $fl 2>/dev/null && held=yes
+wait $fl
+rc=$?
+wait $sink
+show flood /tmp/flood.out
+show sink /tmp/sink.out
+check '[ $rc = 0 ] && grep -q "GUEST: PASS" /tmp/flood.out' "backpressure: the flooding guest finishes once the peer reads (rc $rc)" /tmp/flood.out
+check '[ $held = yes ]' "backpressure: while the peer reads nothing the guest is held back (still sending after 8 s)" /tmp/flood.out
+check 'grep -q "NETSINK: 5000 frames, 7570000 bytes" /tmp/sink.out' "backpressure: all 5000 frames arrive, none dropped" /tmp/sink.out
+check '[ -n "$rss0" ] && [ $((max - rss0)) -lt 1024 ]' \
+	"backpressure: the launcher's memory stays flat while held (RSS ${rss0:-?} kB, at most ${max:-?} kB)" /tmp/flood.out
+
 # --- user: NAT through passt, no root -----------------------------------
 # passt needs a route out to copy: a dummy interface with a default route.
 ip link add dummy0 type dummy && ip addr add 10.9.0.1/24 dev dummy0 && ip link set dummy0 up &&

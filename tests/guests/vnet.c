@@ -7,6 +7,10 @@
  * any, a buffer to send that the device should write.  Each must put the
  * card in NEEDS_RESET with a reason (never crash the launcher or pass the
  * frame on), and after a reset the card must send again.
+ *
+ * Built as vnet-flood: FLOOD_FRAMES full-size frames as fast as the card
+ * takes them, eight in flight, for the backpressure test (net.sh): a peer
+ * that stops reading must hold us back, not make the launcher queue.
  */
 #include "vdrv.h"
 
@@ -23,11 +27,6 @@ struct vring {
 };
 
 static struct vring vq[2];
-static struct {
-	unsigned char flags, gso_type;
-	unsigned short hdr_len, gso_size, csum_start, csum_offset, num_buffers;
-} hdr;
-static unsigned char frame[1514];
 
 static int setup(void)
 {
@@ -56,6 +55,49 @@ static int setup(void)
 	wr(STATUS, S_ACK | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK);
 	return !(rd(STATUS) & S_NEEDS_RESET);
 }
+
+#ifdef FLOOD
+#define FLOOD_FRAMES 5000
+
+static unsigned char big[NUM][12 + 1514];
+
+void guest_main(void)
+{
+	struct vring *v = &vq[TXQ];
+	unsigned short next = 0;
+
+	lg_init();
+	set_all_traps();
+	map_window();
+	ok(setup(), "the card sets up");
+	for (unsigned int i = 0; i < NUM; i++) {
+		for (unsigned int b = 0; b < 6; b++)
+			big[i][12 + b] = 0xff;
+		big[i][12 + 6] = 2;
+		big[i][12 + 12] = 0x88;
+		big[i][12 + 13] = 0xb5;
+		v->desc[i] = (struct desc){ (u32)big[i], sizeof(big[i]), 0, 0 };
+	}
+	while (next < FLOOD_FRAMES) {
+		/* All eight in flight: wait for the card to take one. */
+		while ((unsigned short)(next - v->used.idx) >= NUM)
+			asm volatile("pause" ::: "memory");
+		v->avail.ring[next % NUM] = next % NUM;
+		asm volatile("" ::: "memory");
+		v->avail.idx = ++next;
+		wr(QUEUE_NOTIFY, TXQ);
+	}
+	while (v->used.idx != next)
+		asm volatile("pause" ::: "memory");
+	ok(!(rd(STATUS) & S_NEEDS_RESET), "%u frames of 1514 bytes sent", FLOOD_FRAMES);
+	finish();
+}
+#else
+static struct {
+	unsigned char flags, gso_type;
+	unsigned short hdr_len, gso_size, csum_start, csum_offset, num_buffers;
+} hdr;
+static unsigned char frame[1514];
 
 /* Offer descriptor 0 of the send queue, and wait (bounded) for the card. */
 static u32 send(void)
@@ -142,3 +184,4 @@ void guest_main(void)
 	bad("a frame to send in a buffer the card may write");
 	finish();
 }
+#endif
