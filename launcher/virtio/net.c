@@ -315,9 +315,9 @@ static int rx_deliver(struct vdev *d, struct nic *n, const uint8_t *frame, size_
 		n->done[k].head = n->rx.head;
 		n->done[k++].len = (uint32_t)(filled - at);
 	}
-	/* How many buffers the frame took, in its header (little-endian). */
-	*nb[0] = (uint8_t)(mrg ? k : 0);
-	*nb[1] = (uint8_t)((mrg ? k : 0) >> 8);
+	/* How many buffers the frame took (1 unless merged), little-endian. */
+	*nb[0] = (uint8_t)k;
+	*nb[1] = (uint8_t)(k >> 8);
 	vq_push_n(d->mem, q, n->done, k, event_idx);
 	n->rx_frames++;
 	if (vq_should_interrupt(d->mem, q, event_idx))
@@ -344,6 +344,11 @@ static void *rx_thread(void *arg)
 		if (!have) {
 			ssize_t got = n->be.recv(&n->be, n->frame, sizeof(n->frame));
 
+			if (got < 0 && errno == EIO) {
+				/* A tap that is down: it may come up again. */
+				usleep(200000);
+				continue;
+			}
 			if (got < 0) {
 				pthread_mutex_lock(&d->lock);
 				link_down(d, errno == EPROTO ? "the peer sent something that is not a frame" :
