@@ -90,8 +90,25 @@ static int readers(unsigned int n)
 
 		pthread_create(&t, NULL, reader, NULL);
 		sleep_ms(2 + (unsigned int)rand() % 20);
-		pthread_kill(t, SIGUSR1);
-		pthread_join(t, NULL);
+		/*
+		 * A signal that lands outside read() (the thread not yet in
+		 * it, or between two exits: likely on a loaded host) only
+		 * runs the handler, and the next read() would run the halted
+		 * guest for ever: signal until the thread is gone.
+		 */
+		for (;;) {
+			struct timespec dl;
+
+			pthread_kill(t, SIGUSR1);
+			clock_gettime(CLOCK_REALTIME, &dl);
+			dl.tv_nsec += 20000000L;
+			if (dl.tv_nsec >= 1000000000L) {
+				dl.tv_sec++;
+				dl.tv_nsec -= 1000000000L;
+			}
+			if (pthread_timedjoin_np(t, NULL, &dl) != ETIMEDOUT)
+				break;
+		}
 		/* The thread is gone; irqs still wake "the guest's thread". */
 		sleep_ms(1 + (unsigned int)rand() % 5);
 	}
