@@ -65,6 +65,8 @@ struct net_backend {
 	/* Optional: the offloads the guest takes (tap), and the goodbye. */
 	int (*offload)(struct net_backend *b, bool csum, bool tso4, bool tso6, bool ecn);
 	void (*close)(struct net_backend *b);
+	/* Optional: why the peer went, given recv()'s errno. */
+	const char *(*gone)(struct net_backend *b, int err);
 	void *priv;
 	const uint8_t *mac;	/* the guest's, for backends that filter */
 };

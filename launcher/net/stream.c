@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 struct stream {
+	pid_t passt;			/* user: the passt we started */
 	size_t have;			/* bytes in buf: frames, the last maybe partial */
 	uint8_t buf[4 + NET_FRAME_MAX];
 };
@@ -104,8 +105,8 @@ static ssize_t stream_recv(struct net_backend *b, void *out, size_t len)
  * passt on the other end of a socket pair, with the forwards.  It quits
  * when the socket closes, so it goes when we go, even after kill -9.
  */
-static int start_passt(int sv, const struct lg_forward *fw, unsigned int nfw, char *err,
-		       size_t errlen)
+static int start_passt(int sv, const struct lg_forward *fw, unsigned int nfw, pid_t *child,
+		       char *err, size_t errlen)
 {
 	char fdarg[16], ports[2][LG_FORWARDS * 12 + 1] = { "", "" };
 	const char *argv[12];
@@ -121,7 +122,8 @@ static int start_passt(int sv, const struct lg_forward *fw, unsigned int nfw, ch
 	snprintf(fdarg, sizeof(fdarg), "%d", 3);
 	argv[argc++] = "passt";
 	argv[argc++] = "--foreground";
-	argv[argc++] = "--quiet";
+	/* LGUEST_PASST_DEBUG=1: passt says what it does, on our stderr. */
+	argv[argc++] = getenv("LGUEST_PASST_DEBUG") ? "--debug" : "--quiet";
 	argv[argc++] = "--fd";
 	argv[argc++] = fdarg;
 	argv[argc++] = "--tcp-ports";
@@ -169,7 +171,31 @@ static int start_passt(int sv, const struct lg_forward *fw, unsigned int nfw, ch
 		return -1;
 	}
 	close(st[0]);
+	*child = pid;
 	return 0;
+}
+
+/* Why the peer went: for passt, how it ended (it may be killed by its own seccomp filter). */
+static const char *stream_gone(struct net_backend *b, int err)
+{
+	struct stream *s = b->priv;
+	int status, i = 0;
+	pid_t got = 0;
+
+	/* Its socket closed, passt is ending: a second at most. */
+	while (s->passt > 0 && (got = waitpid(s->passt, &status, WNOHANG)) == 0 && i++ < 100)
+		usleep(10000);
+	if (s->passt > 0 && got == s->passt) {
+		s->passt = 0;
+		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+			return "passt was killed by its own seccomp filter (SIGSYS: a system call it did not expect; bookworm's i386 passt does this)";
+		if (WIFSIGNALED(status))
+			return strsignal(WTERMSIG(status));
+		snprintf(b->desc + strlen(b->desc), sizeof(b->desc) - strlen(b->desc), ", exit %d",
+			 WEXITSTATUS(status));
+		return "passt exited";
+	}
+	return strerror(err);
 }
 
 int stream_open(const struct lg_net_arg *a, const struct lg_forward *fw, unsigned int nfw,
@@ -215,7 +241,7 @@ int stream_open(const struct lg_net_arg *a, const struct lg_forward *fw, unsigne
 			goto fail;
 		}
 		fcntl(sv[0], F_SETFD, FD_CLOEXEC);
-		if (start_passt(sv[1], fw, nfw, err, errlen)) {
+		if (start_passt(sv[1], fw, nfw, &s->passt, err, errlen)) {
 			close(sv[0]);
 			close(sv[1]);
 			goto fail;
@@ -227,6 +253,7 @@ int stream_open(const struct lg_net_arg *a, const struct lg_forward *fw, unsigne
 	b->priv = s;
 	b->send = stream_send;
 	b->recv = stream_recv;
+	b->gone = stream_gone;
 	return 0;
 fail:
 	if (b->fd >= 0 && a->kind != LG_NET_FD)

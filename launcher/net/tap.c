@@ -140,7 +140,8 @@ int tap_open(const struct lg_net_arg *a, struct net_backend *b, char *err, size_
 	b->fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	if (b->fd < 0) {
 		snprintf(err, errlen, "cannot open /dev/net/tun: %s%s", strerror(errno),
-			 errno == ENOENT || errno == ENODEV ? " (load the tun module: modprobe tun)" : "");
+			 errno == ENOENT || errno == ENODEV ? " (load the tun module: modprobe tun)" :
+			 errno == EACCES ? " (it is normally mode 0666, as udev makes it)" : "");
 		return -1;
 	}
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;

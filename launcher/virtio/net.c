@@ -351,8 +351,10 @@ static void *rx_thread(void *arg)
 			}
 			if (got < 0) {
 				pthread_mutex_lock(&d->lock);
-				link_down(d, errno == EPROTO ? "the peer sent something that is not a frame" :
-					  strerror(errno));
+				int e = errno;
+
+				link_down(d, e == EPROTO ? "the peer sent something that is not a frame" :
+					  n->be.gone ? n->be.gone(&n->be, e) : strerror(e));
 				pthread_mutex_unlock(&d->lock);
 				return NULL;
 			}

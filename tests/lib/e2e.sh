@@ -68,7 +68,7 @@ e2e_run() {
 		find "$RIG_BUILD/guests" -maxdepth 1 -type f ! -name '*.o' -exec cp {} "$root/guests/" \;
 	fi
 	cp "$RIG_BUILD/tools/speedloop" "$RIG_BUILD/tools/fpuloop" "$RIG_BUILD/tools/blkcheck" \
-		"$RIG_BUILD/tools/netsink" \
+		"$RIG_BUILD/tools/netsink" "$RIG_BUILD/tools/mktap" \
 		"$RIG_BUILD/tools/lguest-wrongabi" "$RIG_BUILD/tools/irqlaunch" \
 		"$RIG_BUILD/tools/mmiolaunch" "$root/"
 	# Any 64-bit ELF will do for the wrong-class check: this machine's own.
