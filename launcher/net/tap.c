@@ -149,8 +149,7 @@ int tap_open(const struct lg_net_arg *a, struct net_backend *b, char *err, size_
 		snprintf(ifr.ifr_name, IFNAMSIZ, "%s", a->what);
 	if (ioctl(b->fd, TUNSETIFF, &ifr)) {
 		if (errno == EPERM && create)
-			snprintf(err, errlen, "creating a tap device needs CAP_NET_ADMIN (root); without it, have the administrator make one for you (ip tuntap add tap0 mode tap user %s) and use --net=tap:tap0",
-				 getlogin() ? getlogin() : "$USER");
+			snprintf(err, errlen, "creating a tap device needs CAP_NET_ADMIN (root); without it, have the administrator make one for you (ip tuntap add tap0 mode tap user $USER) and use --net=tap:tap0");
 		else if (errno == EPERM)
 			snprintf(err, errlen, "cannot attach to tap %s: it belongs to another user, or does not exist and creating it needs CAP_NET_ADMIN (ip tuntap add %s mode tap user $USER)",
 				 a->what, a->what);
