@@ -399,9 +399,16 @@ else
 	diag </tmp/migrate.out
 fi
 
-# Speed: the guest's loop against the same loop run natively, same boot.
-g=$(/bin/timeout 120 $L $MEM $G/speed 2>&1 | sed -n 's/.*took \([0-9]*\) cycles.*/\1/p')
-n=$(/speedloop | sed -n 's/.*took \([0-9]*\) cycles.*/\1/p')
+# Speed: the guest's loop against the same loop run natively, same boot;
+# the best of three of each, taken in turn (the rig's emulated CPU slows
+# down whenever its host is busy, as beside the other chain of make test).
+g= n=
+for i in 1 2 3; do
+	x=$(/bin/timeout 120 $L $MEM $G/speed 2>&1 | sed -n 's/.*took \([0-9]*\) cycles.*/\1/p')
+	[ -n "$x" ] && { [ -z "$g" ] || [ "$x" -lt "$g" ]; } && g=$x
+	x=$(/speedloop | sed -n 's/.*took \([0-9]*\) cycles.*/\1/p')
+	[ -n "$x" ] && { [ -z "$n" ] || [ "$x" -lt "$n" ]; } && n=$x
+done
 echo "# speed: guest $g cycles, native $n cycles" >"$RES"
 if [ -n "$g" ] && [ -n "$n" ] && [ "$n" -gt 0 ] && [ $((g * 2)) -le $((n * 3)) ]; then
 	ok "speed: guest loop within 1.5x of native (guest $g, native $n cycles)"
