@@ -767,6 +767,11 @@ static void test_net(void)
 
 int main(void)
 {
+	/*
+	 * prove merges our stderr (the launcher's messages) into stdout: a
+	 * block-buffered stdout could be cut mid-"ok 102" by such a message.
+	 */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");
 		return 1;
