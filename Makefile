@@ -130,6 +130,7 @@ image: $(DEPS)
 # on the user's machine from the sources install-dkms lays out.
 install-launcher:
 	install -D -m 0755 $(BUILD)/launcher/lguest $(DESTDIR)$(PREFIX)/bin/lguest
+	install -D -m 0755 $(BUILD)/launcher/lguest-slirp $(DESTDIR)$(GUESTDIR)/lguest-slirp
 	install -D -m 0644 launcher/lguest.1 $(DESTDIR)$(PREFIX)/share/man/man1/lguest.1
 	install -D -m 0755 launcher/lguest-mkimage $(DESTDIR)$(PREFIX)/bin/lguest-mkimage
 	install -D -m 0644 launcher/lguest-mkimage.1 $(DESTDIR)$(PREFIX)/share/man/man1/lguest-mkimage.1

@@ -103,7 +103,7 @@ int parse_disk(const char *s, struct lg_disk_arg *d, char *buf, char *err,
 	return 0;
 }
 
-#define NET_FORMS "tap:IFNAME, tap, bridge:BR, hub:NAME, user, stream:PATH or fd:N"
+#define NET_FORMS "tap:IFNAME, tap, bridge:BR, hub:NAME, user[:slirp|:passt], stream:PATH or fd:N"
 
 /* "52:54:00:12:34:56": six hex bytes; the multicast bit may not be set. */
 static int parse_mac(const char *s, uint8_t mac[6])
@@ -127,7 +127,7 @@ int parse_net(const char *s, struct lg_net_arg *n, char *buf, char *err, size_t 
 		int what;	/* 1: ":WHAT" needed, 0: none, -1: optional */
 	} kinds[] = {
 		{ "tap", LG_NET_TAP, -1 }, { "bridge", LG_NET_BRIDGE, 1 },
-		{ "hub", LG_NET_HUB, 1 }, { "user", LG_NET_USER, 0 },
+		{ "hub", LG_NET_HUB, 1 }, { "user", LG_NET_USER, -1 },
 		{ "stream", LG_NET_STREAM, 1 }, { "fd", LG_NET_FD, 1 },
 	};
 	char *opt, *next, *what;
@@ -167,6 +167,11 @@ int parse_net(const char *s, struct lg_net_arg *n, char *buf, char *err, size_t 
 	if (n->kind == LG_NET_HUB && (strchr(n->what, '/') || !strcmp(n->what, ".") ||
 				      !strcmp(n->what, ".."))) {
 		snprintf(err, errlen, "--net=%.64s: a hub's name may not contain '/'", s);
+		return -1;
+	}
+	/* user: our libslirp helper, else passt; or the one named. */
+	if (n->kind == LG_NET_USER && what && strcmp(what, "slirp") && strcmp(what, "passt")) {
+		snprintf(err, errlen, "--net=%.64s: want user, user:slirp or user:passt", s);
 		return -1;
 	}
 	if (n->kind == LG_NET_FD) {

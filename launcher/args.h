@@ -37,7 +37,7 @@ enum lg_net_kind {
 	LG_NET_TAP,		/* tap:IFNAME (an existing tap), or tap (a new one) */
 	LG_NET_BRIDGE,		/* bridge:BR: a new tap, attached to BR */
 	LG_NET_HUB,		/* hub:NAME: guests of one user, one segment */
-	LG_NET_USER,		/* user: NAT through passt */
+	LG_NET_USER,		/* user[:slirp|:passt]: NAT through a helper */
 	LG_NET_STREAM,		/* stream:PATH: a QEMU-framed unix socket */
 	LG_NET_FD,		/* fd:N: the same, on an inherited fd */
 };

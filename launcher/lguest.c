@@ -99,7 +99,7 @@ static void usage(FILE *f)
 		"                     tap:IFNAME  a tap the administrator gave you\n"
 		"                     tap, bridge:BR  a new tap (alone, or on BR; root)\n"
 		"                     hub:NAME    your guests on hub NAME, one segment\n"
-		"                     user        NAT without root, through passt\n"
+		"                     user[:slirp|:passt]  NAT without root (10.0.2.15)\n"
 		"                     stream:PATH, fd:N  QEMU-framed unix stream socket\n"
 		"  --forward=tcp|udp:HOSTPORT:GUESTPORT\n"
 		"                     with --net=user: a host port into the guest\n"

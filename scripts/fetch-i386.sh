@@ -1,14 +1,18 @@
 #!/bin/sh
 # fetch-i386.sh: unpack the i386 pieces the launcher and the rig's initramfs
-# need (libelf and zlib static libraries and headers, a static busybox)
-# into a sysroot in the cache, and print its path.  They are downloaded,
+# need (libelf and zlib static libraries and headers, a static busybox;
+# libslirp and the libraries behind it, to link lguest-slirp) into a
+# sysroot in the cache, and print its path.  pkg/libslirp0 and pkg/libc6
+# hold those two packages whole (control files too), for dpkg-shlibdeps to
+# derive lguest-slirp's dependencies from when the .deb is built.  They are downloaded,
 # never installed, so this machine's own busybox and libraries stay as they
 # are.  The sysroot is keyed by the exact .debs it was made from.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 debs=""
-for p in libelf-dev:i386 zlib1g-dev:i386 busybox-static:i386; do
+for p in libelf-dev:i386 zlib1g-dev:i386 busybox-static:i386 \
+	libslirp-dev:i386 libslirp0:i386 libglib2.0-0:i386 libpcre2-8-0:i386 libc6:i386; do
 	d=$(fetch_deb "$p") || die "could not download $p from Debian's registry"
 	debs="$debs $d"
 done
@@ -18,10 +22,19 @@ if [ ! -f "$root/.done" ]; then
 	rm -rf "$root.tmp"
 	mkdir -p "$root.tmp"
 	for d in $debs; do
-		dpkg-deb -x "$d" "$root.tmp"
+		case ${d##*/} in
+		libc6_*) ;;	# only for pkg/: its libc.so.6 must not shadow gcc-multilib's
+		*) dpkg-deb -x "$d" "$root.tmp" ;;
+		esac
+		case ${d##*/} in
+		libslirp0_* | libc6_*) n=${d##*/}; mkdir -p "$root.tmp/pkg"; dpkg-deb -R "$d" "$root.tmp/pkg/${n%%_*}" ;;
+		esac
 	done
 	for f in usr/lib/i386-linux-gnu/libelf.a usr/lib/i386-linux-gnu/libz.a \
-		usr/include/libelf.h usr/include/gelf.h bin/busybox; do
+		usr/include/libelf.h usr/include/gelf.h bin/busybox \
+		usr/include/slirp/libslirp.h usr/lib/i386-linux-gnu/libslirp.so.0 \
+		usr/lib/i386-linux-gnu/libglib-2.0.so.0 usr/lib/i386-linux-gnu/libpcre2-8.so.0 \
+		pkg/libslirp0/DEBIAN/symbols pkg/libc6/DEBIAN/symbols; do
 		[ -e "$root.tmp/$f" ] || die "i386 sysroot lacks $f"
 	done
 	rm -rf "$root"

@@ -65,10 +65,10 @@ check "lguest-dkms: dkms.conf is 32-bit x86 only, AUTOINSTALL, version $V" "$(dp
 check "lguest-dkms: postinst builds with DKMS, prerm removes" "$(dpkg-deb --ctrl-tarfile "$d" | tar -xO ./postinst ./prerm)" \
 	'^DKMS_NAME=lguest$' "^DKMS_VERSION=$V\$" '/usr/lib/dkms/common\.postinst' 'dkms remove -m \$DKMS_NAME -v \$DKMS_VERSION --all'
 d=$deb/lguest_${V}_i386.deb
-check "lguest: i386, depends on the same lguest-dkms and adduser" "$(dpkg-deb -f "$d" Architecture Depends Recommends Built-Using)" \
-	'^Architecture: i386' "lguest-dkms \(= $V\)" 'adduser' 'Recommends: lguest-guest, passt' 'Built-Using: .*elfutils' 'Built-Using: .*glibc' 'Built-Using: .*zlib'
-check "lguest: launcher, man page, udev rule, modules-load.d entry" "$(dpkg-deb -c "$d")" \
-	'\./usr/bin/lguest$' './usr/bin/lguest-mkimage$' 'usr/share/man/man1/lguest\.1\.gz' 'usr/share/man/man1/lguest-mkimage\.1\.gz' 'lib/udev/rules\.d/60-lguest\.rules' 'usr/lib/modules-load\.d/lguest\.conf'
+check "lguest: i386, depends on the same lguest-dkms, adduser, and (lguest-slirp) i386 libc6 and libslirp0" "$(dpkg-deb -f "$d" Architecture Depends Recommends Built-Using)" \
+	'^Architecture: i386' "lguest-dkms \(= $V\)" 'adduser' 'libc6 \(>= 2\.[0-9]+\)' 'libslirp0 \(>= 4' 'Recommends: lguest-guest, passt' 'Built-Using: .*elfutils' 'Built-Using: .*glibc' 'Built-Using: .*zlib'
+check "lguest: launcher, its user-network helper, man page, udev rule, modules-load.d entry" "$(dpkg-deb -c "$d")" \
+	'\./usr/bin/lguest$' '\./usr/lib/lguest/lguest-slirp$' './usr/bin/lguest-mkimage$' 'usr/share/man/man1/lguest\.1\.gz' 'usr/share/man/man1/lguest-mkimage\.1\.gz' 'lib/udev/rules\.d/60-lguest\.rules' 'usr/lib/modules-load\.d/lguest\.conf'
 check "lguest: the launcher is a 32-bit i386 executable" "$(dpkg-deb --fsys-tarfile "$d" | tar -xO ./usr/bin/lguest | file -)" \
 	'ELF 32-bit LSB .*Intel 80386'
 check "lguest: udev rule gives /dev/lguest to group lguest, 0660" \
@@ -92,11 +92,11 @@ check "lguest-dkms.rpm: %post adds and builds with --rpm_safe_upgrade, %preun re
 check "lguest-dkms.rpm: requires dkms >= 3.0.3, ps (for --rpm_safe_upgrade), gcc, make" "$(rpm -qpR "$r")" \
 	'^dkms >= 3\.0\.3' '^/usr/bin/ps$' '^gcc' '^make'
 r=$rpm/i686/lguest-$V-1.i686.rpm
-check "lguest.rpm: launcher, man page, udev rule, modules-load.d, sysusers" "$(rpm -qpl "$r")" \
-	'^/usr/bin/lguest$' '^/usr/bin/lguest-mkimage$' '^/usr/share/man/man1/lguest\.1' '^/usr/share/man/man1/lguest-mkimage\.1' '/udev/rules\.d/60-lguest\.rules$' '/modules-load\.d/lguest\.conf$' '/sysusers\.d/lguest\.conf$'
+check "lguest.rpm: launcher, its user-network helper, man page, udev rule, modules-load.d, sysusers" "$(rpm -qpl "$r")" \
+	'^/usr/bin/lguest$' '^/usr/lib/lguest/lguest-slirp$' '^/usr/bin/lguest-mkimage$' '^/usr/share/man/man1/lguest\.1' '^/usr/share/man/man1/lguest-mkimage\.1' '/udev/rules\.d/60-lguest\.rules$' '/modules-load\.d/lguest\.conf$' '/sysusers\.d/lguest\.conf$'
 check "lguest.rpm: %pre creates the lguest group" "$(rpm -qp --scripts "$r")" 'preinstall' 'groupadd -r lguest'
-check "lguest.rpm: requires lguest-dkms of its version, shadow-utils for %pre" "$(rpm -qpR "$r")" \
-	"^lguest-dkms = $V" 'shadow-utils'
+check "lguest.rpm: requires lguest-dkms of its version, shadow-utils for %pre, libslirp for lguest-slirp" "$(rpm -qpR "$r")" \
+	"^lguest-dkms = $V" 'shadow-utils' '^libslirp\.so\.0'
 r=$rpm/i686/lguest-guest-$V-1.i686.rpm
 check "lguest-guest.rpm: both guest kernels and the initramfs" "$(rpm -qpl "$r")" \
 	'^/usr/lib/lguest/vmlinux$' '^/usr/lib/lguest/vmlinux-pae$' '^/usr/lib/lguest/initrd\.gz$'

@@ -13,8 +13,9 @@
  *             Ethernet segment, through datagram sockets in a directory
  *             of the user's; no root, no daemon.
  *   stream.c  stream:PATH and fd:N (QEMU's framing: a 32-bit big-endian
- *             length, then the frame), and user, which is passt, Debian's
- *             user-mode network stack, on such a socket.
+ *             length, then the frame), and user: a user-mode network
+ *             stack on such a socket (lguest-slirp, our libslirp
+ *             helper, or Debian's passt).
  */
 #ifndef LGUEST_NET_H
 #define LGUEST_NET_H

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tour 550: Frames on a stream, and passt
+ * Tour 550: Frames on a stream, and the user network's helper
  *
  * QEMU's stream framing (a 32-bit big-endian length, then the frame) over
  * a unix stream socket: stream:PATH connects to one, fd:N uses one we were
- * given, and user starts passt, Debian's user-mode network stack (DHCP, DNS,
- * NAT through the user's own sockets, port forwards; it sandboxes itself),
- * on one end of a socket pair.  What the peer sends is not trusted: a frame
- * longer than any Ethernet frame ends the connection.
+ * given, and user starts a user-mode network stack (DHCP, DNS, NAT through
+ * the user's own sockets, port forwards) on one end of a socket pair: our
+ * lguest-slirp (tour 560), or Debian's passt, which sandboxes itself but
+ * whose bookworm i386 build is killed by its own seccomp filter.  What the
+ * peer sends is not trusted: a frame longer than any Ethernet frame ends
+ * the connection.
  */
 #include "net.h"
 
@@ -25,7 +27,8 @@
 #include <unistd.h>
 
 struct stream {
-	pid_t passt;			/* user: the passt we started */
+	pid_t helper;			/* user: the lguest-slirp or passt we started */
+	bool slirp;			/* ... and which */
 	size_t have;			/* bytes in buf: frames, the last maybe partial */
 	uint8_t buf[4 + NET_FRAME_MAX];
 };
@@ -102,100 +105,209 @@ static ssize_t stream_recv(struct net_backend *b, void *out, size_t len)
 }
 
 /*
- * passt on the other end of a socket pair, with the forwards.  It quits
- * when the socket closes, so it goes when we go, even after kill -9.
+ * Where lguest-slirp is: $LGUEST_SLIRP, beside the launcher (a build
+ * tree, the test rig), or where the package puts it.
  */
-static int start_passt(int sv, const struct lg_forward *fw, unsigned int nfw, pid_t *child,
-		       char *err, size_t errlen)
+#ifndef LGUEST_LIBEXECDIR
+#define LGUEST_LIBEXECDIR "/usr/lib/lguest"
+#endif
+static const char *slirp_path(char *buf, size_t len)
 {
-	char fdarg[16], ports[2][LG_FORWARDS * 12 + 1] = { "", "" };
-	const char *argv[12];
-	int st[2], argc = 0, e = 0;
+	const char *env = getenv("LGUEST_SLIRP");
+	ssize_t n;
+
+	if (env && env[0])
+		return env;
+	n = readlink("/proc/self/exe", buf, len - sizeof("/lguest-slirp"));
+	if (n > 0) {
+		buf[n] = '\0';
+		if (strrchr(buf, '/')) {
+			strcpy(strrchr(buf, '/'), "/lguest-slirp");
+			if (access(buf, X_OK) == 0)
+				return buf;
+		}
+	}
+	return LGUEST_LIBEXECDIR "/lguest-slirp";
+}
+
+/*
+ * The user network's helper (lguest-slirp or passt) on the other end of a
+ * socket pair, with the forwards.  It quits when the socket closes, so it
+ * goes when we go, even after kill -9.  Returns 0; or -1 and a reason,
+ * with *absent set when the helper is not installed (or, for lguest-slirp,
+ * its library is not), so the other one may be tried.
+ */
+static int start_helper(bool slirp, int sv, const struct lg_forward *fw, unsigned int nfw,
+			pid_t *child, bool *absent, char *err, size_t errlen)
+{
+	char path[256], ports[2][LG_FORWARDS * 12 + 1] = { "", "" };
+	char fwd[LG_FORWARDS][24];
+	const char *argv[12 + 2 * LG_FORWARDS], *prog;
+	bool debug = getenv("LGUEST_NET_DEBUG");
+	int st[2], argc = 0, e = 0, status;
+	ssize_t got;
 	pid_t pid;
 
-	for (unsigned int i = 0; i < nfw; i++) {
-		char *p = ports[fw[i].udp];
+	*absent = false;
+	if (slirp) {
+		prog = slirp_path(path, sizeof(path));
+		argv[argc++] = "lguest-slirp";
+		argv[argc++] = "--fd";
+		argv[argc++] = "3";
+		/* It says 'R' on fd 4 once its stack and forwards are up. */
+		argv[argc++] = "--ready";
+		argv[argc++] = "4";
+		for (unsigned int i = 0; i < nfw; i++) {
+			snprintf(fwd[i], sizeof(fwd[i]), "%s:%u:%u", fw[i].udp ? "udp" : "tcp",
+				 fw[i].host_port, fw[i].guest_port);
+			argv[argc++] = "--forward";
+			argv[argc++] = fwd[i];
+		}
+		if (debug)
+			argv[argc++] = "--debug";
+	} else {
+		for (unsigned int i = 0; i < nfw; i++) {
+			char *p = ports[fw[i].udp];
 
-		snprintf(p + strlen(p), sizeof(ports[0]) - strlen(p), "%s%u:%u", p[0] ? "," : "",
-			 fw[i].host_port, fw[i].guest_port);
+			snprintf(p + strlen(p), sizeof(ports[0]) - strlen(p), "%s%u:%u",
+				 p[0] ? "," : "", fw[i].host_port, fw[i].guest_port);
+		}
+		prog = "passt";
+		argv[argc++] = "passt";
+		argv[argc++] = "--foreground";
+		/* LGUEST_NET_DEBUG=1: the helper says what it does, on our stderr. */
+		argv[argc++] = debug ? "--debug" : "--quiet";
+		argv[argc++] = "--fd";
+		argv[argc++] = "3";
+		argv[argc++] = "--tcp-ports";
+		argv[argc++] = ports[0][0] ? ports[0] : "none";
+		argv[argc++] = "--udp-ports";
+		argv[argc++] = ports[1][0] ? ports[1] : "none";
 	}
-	snprintf(fdarg, sizeof(fdarg), "%d", 3);
-	argv[argc++] = "passt";
-	argv[argc++] = "--foreground";
-	/* LGUEST_PASST_DEBUG=1: passt says what it does, on our stderr. */
-	argv[argc++] = getenv("LGUEST_PASST_DEBUG") ? "--debug" : "--quiet";
-	argv[argc++] = "--fd";
-	argv[argc++] = fdarg;
-	argv[argc++] = "--tcp-ports";
-	argv[argc++] = ports[0][0] ? ports[0] : "none";
-	argv[argc++] = "--udp-ports";
-	argv[argc++] = ports[1][0] ? ports[1] : "none";
 	argv[argc] = NULL;
-	/* The child says on st[1] why exec failed; success closes it. */
+	/* The child says on st[1] why exec failed (an errno); success closes it. */
 	if (pipe2(st, O_CLOEXEC)) {
-		snprintf(err, errlen, "cannot start passt: %s", strerror(errno));
+		snprintf(err, errlen, "cannot start %s: %s", argv[0], strerror(errno));
 		return -1;
 	}
 	pid = fork();
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		/*
-		 * passt gets its socket as fd 3 and nothing else of ours (not
-		 * /dev/lguest, not the disks); our stdin may be a terminal in
-		 * raw mode, of no use to it.
+		 * The helper gets its socket as fd 3 and nothing else of ours
+		 * (not /dev/lguest, not the disks); our stdin may be a
+		 * terminal in raw mode, of no use to it.  lguest-slirp keeps
+		 * fd 4 to say it is ready.
 		 */
 		if (dup2(sv, 3) != 3 || dup2(st[1], 4) != 4)
 			_exit(127);
 		close_range(5, ~0u, 0);
-		fcntl(4, F_SETFD, FD_CLOEXEC);
-		st[1] = 4;
+		fcntl(4, F_SETFD, slirp ? 0 : FD_CLOEXEC);
 		close(0);
 		if (open("/dev/null", O_RDONLY) != 0)
 			_exit(127);
-		execvp("passt", (char **)argv);
+		if (slirp)
+			execv(prog, (char **)argv);
+		else
+			execvp(prog, (char **)argv);
 		e = errno;
-		if (write(st[1], &e, sizeof(e)) < 0)
+		if (write(4, &e, sizeof(e)) < 0)
 			_exit(127);
 		_exit(127);
 	}
 	close(st[1]);
-	if (pid < 0 || read(st[0], &e, sizeof(e)) == sizeof(e)) {
+	if (pid < 0) {
+		e = errno;
 		close(st[0]);
-		if (pid < 0)
-			e = errno;
-		snprintf(err, errlen, e == ENOENT ?
-			 "--net=user needs passt, which is not installed (apt install passt)" :
-			 "cannot start passt: %s", strerror(e));
-		if (pid > 0)
-			waitpid(pid, NULL, 0);
+		snprintf(err, errlen, "cannot start %s: %s", argv[0], strerror(e));
 		return -1;
 	}
+	do
+		got = read(st[0], &e, sizeof(e));
+	while (got < 0 && errno == EINTR);
 	close(st[0]);
-	*child = pid;
-	return 0;
+	if (got == 1 && (char)e == 'R') {
+		*child = pid;
+		return 0;
+	}
+	if (!slirp && got == 0) {
+		*child = pid;	/* exec'd: passt is running */
+		return 0;
+	}
+	waitpid(pid, &status, 0);
+	if (got == sizeof(e)) {
+		*absent = e == ENOENT;
+		snprintf(err, errlen, "cannot start %s: %s", prog, strerror(e));
+		return -1;
+	}
+	/* lguest-slirp ended before it was ready; it said why on our stderr. */
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		*absent = true;	/* the dynamic loader's exit: no libslirp0 */
+		snprintf(err, errlen, "%s cannot run: is libslirp0 installed? (apt install libslirp0)", prog);
+	} else {
+		snprintf(err, errlen, "%s would not start (%s %d)", prog,
+			 WIFSIGNALED(status) ? "signal" : "exit",
+			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	}
+	return -1;
 }
 
-/* Why the peer went: for passt, how it ended (it may be killed by its own seccomp filter). */
+/* Why the peer went: for a helper, how it ended (passt may be killed by its own seccomp filter). */
 static const char *stream_gone(struct net_backend *b, int err)
 {
 	struct stream *s = b->priv;
 	int status, i = 0;
 	pid_t got = 0;
 
-	/* Its socket closed, passt is ending: a second at most. */
-	while (s->passt > 0 && (got = waitpid(s->passt, &status, WNOHANG)) == 0 && i++ < 100)
+	/* Its socket closed, the helper is ending: a second at most. */
+	while (s->helper > 0 && (got = waitpid(s->helper, &status, WNOHANG)) == 0 && i++ < 100)
 		usleep(10000);
-	if (s->passt > 0 && got == s->passt) {
-		s->passt = 0;
+	if (s->helper > 0 && got == s->helper) {
+		s->helper = 0;
 		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
-			return "passt was killed by its own seccomp filter (SIGSYS: a system call it did not expect; bookworm's i386 passt does this)";
+			return s->slirp ? "lguest-slirp was killed by a seccomp filter (SIGSYS)" :
+				"passt was killed by its own seccomp filter (SIGSYS: a system call it did not expect; bookworm's i386 passt does this: use --net=user:slirp)";
 		if (WIFSIGNALED(status))
 			return strsignal(WTERMSIG(status));
 		snprintf(b->desc + strlen(b->desc), sizeof(b->desc) - strlen(b->desc), ", exit %d",
 			 WEXITSTATUS(status));
-		return "passt exited";
+		return s->slirp ? "lguest-slirp exited" : "passt exited";
 	}
 	return strerror(err);
+}
+
+/*
+ * --net=user: lguest-slirp, or passt if lguest-slirp (or libslirp0) is
+ * not installed; --net=user:slirp or user:passt for just that one.
+ */
+static int start_user(const struct lg_net_arg *a, int sv, const struct lg_forward *fw,
+		      unsigned int nfw, struct stream *s, char *err, size_t errlen)
+{
+	bool try_slirp = strcmp(a->what, "passt"), try_passt = strcmp(a->what, "slirp");
+	bool absent = true;
+	char why[256] = "";
+
+	if (try_slirp) {
+		if (!start_helper(true, sv, fw, nfw, &s->helper, &absent, err, errlen)) {
+			s->slirp = true;
+			return 0;
+		}
+		if (absent && !try_passt) {
+			snprintf(why, sizeof(why), "%s", err);
+			snprintf(err, errlen, "--net=user:slirp needs lguest-slirp (package lguest) and libslirp0 (apt install libslirp0); %s",
+				 why);
+		}
+		if (!absent || !try_passt)
+			return -1;
+		snprintf(why, sizeof(why), "%s", err);
+	}
+	if (!start_helper(false, sv, fw, nfw, &s->helper, &absent, err, errlen))
+		return 0;
+	if (absent && try_slirp)
+		snprintf(err, errlen, "--net=user needs lguest-slirp with libslirp0 (apt install libslirp0) or passt (apt install passt); %s", why);
+	else if (absent)
+		snprintf(err, errlen, "--net=user:passt needs passt, which is not installed (apt install passt)");
+	return -1;
 }
 
 int stream_open(const struct lg_net_arg *a, const struct lg_forward *fw, unsigned int nfw,
@@ -237,18 +349,19 @@ int stream_open(const struct lg_net_arg *a, const struct lg_forward *fw, unsigne
 		snprintf(b->desc, sizeof(b->desc), "stream %.100s", a->what);
 	} else {
 		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
-			snprintf(err, errlen, "cannot make a socket pair for passt: %s", strerror(errno));
+			snprintf(err, errlen, "cannot make a socket pair for --net=user: %s",
+				 strerror(errno));
 			goto fail;
 		}
 		fcntl(sv[0], F_SETFD, FD_CLOEXEC);
-		if (start_passt(sv[1], fw, nfw, &s->passt, err, errlen)) {
+		if (start_user(a, sv[1], fw, nfw, s, err, errlen)) {
 			close(sv[0]);
 			close(sv[1]);
 			goto fail;
 		}
 		close(sv[1]);
 		b->fd = sv[0];
-		snprintf(b->desc, sizeof(b->desc), "user (passt)");
+		snprintf(b->desc, sizeof(b->desc), "user (%s)", s->slirp ? "lguest-slirp" : "passt");
 	}
 	b->priv = s;
 	b->send = stream_send;

@@ -2,7 +2,7 @@
 # Runs inside the stock i386 host: guests with virtio-net on each backend
 # the host can offer without an outside network: a tap the administrator
 # gave an unprivileged user, a bridge, a hub of unprivileged guests, and
-# user-mode NAT through passt;
+# user-mode NAT through lguest-slirp (and bookworm's i386 passt's fate);
 # and the errors a user gets for what cannot work.  All traffic stays in
 # this host.  The guests are Linux with the default initramfs, whose
 # nettest (initramfs/nettest) prints NET: lines.  TAP lines to $RES.
@@ -49,7 +49,7 @@ for m in tun dummy llc stp bridge; do
 	insmod /modules/$m.ko || { nok "insmod $m.ko"; exit 1; }
 done
 ok "insmod lg.ko and the host's tun, dummy and bridge modules"
-# passt (for --net=user) lives in /usr/bin, as on a Debian host.
+# passt (for --net=user:passt) lives in /usr/bin, as on a Debian host.
 export PATH=/usr/bin:$PATH
 echo "lguest:x:1001:nobody" >>/etc/group
 chgrp 1001 /dev/lguest && chmod 660 /dev/lguest
@@ -64,7 +64,7 @@ echo_pid=$!
 # --- bad input: clear errors ---------------------------------------------
 /runas $U $L --net=wire:x $MEM $K >/tmp/bad.out 2>&1
 rc=$?
-check '[ $rc = 1 ] && grep -q "unknown network; want tap:IFNAME, tap, bridge:BR, hub:NAME, user, stream:PATH or fd:N" /tmp/bad.out' \
+check '[ $rc = 1 ] && grep -qF "unknown network; want tap:IFNAME, tap, bridge:BR, hub:NAME, user[:slirp|:passt], stream:PATH or fd:N" /tmp/bad.out' \
 	"--net=wire:x is refused with the valid forms (rc $rc)" /tmp/bad.out
 /runas $U $L --net=tap $MEM $K >/tmp/bad.out 2>&1
 rc=$?
@@ -168,32 +168,67 @@ check 'grep -q "NETSINK: 5000 frames, 7570000 bytes" /tmp/sink.out' "backpressur
 check '[ -n "$rss0" ] && [ $((max - rss0)) -lt 1024 ]' \
 	"backpressure: the launcher's memory stays flat while held (RSS ${rss0:-?} kB, at most ${max:-?} kB)" /tmp/flood.out
 
-# --- user: NAT through passt, no root -----------------------------------
-# passt needs a route out to copy: a dummy interface with a default route.
-# (The dummy module makes dummy0 when it loads.)
+# --- user: NAT without root, through lguest-slirp (or passt) ------------
+# The helpers need a route out to copy: a dummy interface with a default
+# route.  (The dummy module makes dummy0 when it loads.)
 [ -e /sys/class/net/dummy0 ] && ip addr add 10.9.0.1/24 dev dummy0 && ip link set dummy0 up &&
-	ip route add default via 10.9.0.2 dev dummy0 || nok "a dummy default route for passt"
-# (passt sandboxes itself with pivot_root(), which the initramfs as root
-# refuses: host-init.sh gives this test a real root first.)
-# Bookworm's i386 passt (0.0~git20230309) starts, then its own seccomp
-# filter kills it (SIGSYS, socketcall) at the guest's first frame: user
-# networking cannot work on an i386 host with it (docs/launcher.md).  What
-# must hold meanwhile: the launcher says why the link went down, the guest
-# runs on without its network, and passt leaves nothing behind.
-guest user "--net=user --forward=tcp:8007:7" lguest.net=dhcp lguest.nettest=user:1
-rc=$?
+	ip route add default via 10.9.0.2 dev dummy0 || nok "a dummy default route for the user network"
+# The guest gets its address by DHCP, reaches the host's echo server on
+# the host's loopback through the gateway (10.0.2.2 is the host's
+# 127.0.0.1), then serves on port 7, which the host reaches on its own
+# 127.0.0.1:8007 through --forward.
+guest user "--net=user --forward=tcp:8007:7" lguest.net=dhcp lguest.nettest=user:60 &
+upid=$!
+helpers=
+if wait_for "NET: serving" /tmp/user.out 240; then
+	got=$(echo "echo-forward" | nc -w 5 127.0.0.1 8007)
+	helpers=$(pidof lguest-slirp passt)
+else
+	got="(the guest never served)"
+fi
+kill "$(guest_pid "--net=user --forward")" 2>/dev/null
+wait $upid
 show user /tmp/user.out
-check '[ $rc = 0 ] && grep -q "virtio-net (user (passt)): passt was killed by its own seccomp filter" /tmp/user.out' \
-	"user: with bookworm's i386 passt, killed by its seccomp filter, the launcher says so and the guest runs on (rc $rc)" /tmp/user.out
+check '[ -n "$helpers" ] && [ "$helpers" = "$(pidof lguest-slirp)" ]' \
+	"user: lguest-slirp is the helper (pids '$helpers')" /tmp/user.out
+check 'grep -q "NET: 10.0.2.15/24" /tmp/user.out' "user: an unprivileged guest gets 10.0.2.15 by DHCP" /tmp/user.out
+check 'grep -q "NET: tcp 10.0.2.2 ok" /tmp/user.out' \
+	"user: the guest opens a TCP connection to a server on the host's loopback" /tmp/user.out
+check '[ "$got" = echo-forward ]' \
+	"user: a host client on 127.0.0.1:8007 reaches the guest's server (--forward=tcp:8007:7; got '$got')" /tmp/user.out
+left=$(pidof lguest-slirp | wc -w)
+check '[ "$left" = 0 ]' "user: lguest-slirp is gone with the guest ($left left)" /tmp/user.out
+
+# Bookworm's i386 passt (0.0~git20230309), asked for by name, starts, then
+# its own seccomp filter kills it (SIGSYS, socketcall) at the guest's first
+# frame.  (passt sandboxes itself with pivot_root(), which the initramfs as
+# root refuses: host-init.sh gives this test a real root first.)  What must
+# hold: the launcher says why the link went down, the guest runs on
+# without its network, and passt leaves nothing behind.
+guest passt "--net=user:passt --forward=tcp:8007:7" lguest.net=dhcp lguest.nettest=user:1
+rc=$?
+show passt /tmp/passt.out
+check '[ $rc = 0 ] && grep -q "virtio-net (user (passt)): passt was killed by its own seccomp filter" /tmp/passt.out' \
+	"user:passt: with bookworm's i386 passt, killed by its seccomp filter, the launcher says so and the guest runs on (rc $rc)" /tmp/passt.out
 left=$(pidof passt | wc -w)
-check '[ "$left" = 0 ]' "user: passt is gone with the guest ($left left)" /tmp/user.out
-# Without passt: the error names the package.
-PATH=/bin /runas $U $L --net=user $MEM $K >/tmp/bad.out 2>&1
+check '[ "$left" = 0 ]' "user:passt: passt is gone with the guest ($left left)" /tmp/passt.out
+# Without the helpers: the errors name the packages.
+LGUEST_SLIRP=/nonexistent PATH=/bin /runas $U $L --net=user $MEM $K >/tmp/bad.out 2>&1
+rc=$?
+check '[ $rc = 1 ] && grep -q "needs lguest-slirp with libslirp0 (apt install libslirp0) or passt (apt install passt)" /tmp/bad.out' \
+	"--net=user with neither helper names both packages (rc $rc)" /tmp/bad.out
+PATH=/bin /runas $U $L --net=user:passt $MEM $K >/tmp/bad.out 2>&1
 rc=$?
 check '[ $rc = 1 ] && grep -q "needs passt, which is not installed (apt install passt)" /tmp/bad.out' \
-	"--net=user without passt names the package (rc $rc)" /tmp/bad.out
+	"--net=user:passt without passt names the package (rc $rc)" /tmp/bad.out
+mv /lib/i386-linux-gnu/libslirp.so.0 /lib/i386-linux-gnu/libslirp.so.0.away
+/runas $U $L --net=user:slirp $MEM $K >/tmp/bad.out 2>&1
+rc=$?
+mv /lib/i386-linux-gnu/libslirp.so.0.away /lib/i386-linux-gnu/libslirp.so.0
+check '[ $rc = 1 ] && grep -q "needs lguest-slirp (package lguest) and libslirp0 (apt install libslirp0)" /tmp/bad.out' \
+	"--net=user:slirp without libslirp0 names the package (rc $rc)" /tmp/bad.out
 
-for g in hub1 hub2 hub3 hub4 br1 br2 user; do
+for g in hub1 hub2 hub3 hub4 br1 br2 user passt; do
 	if guest_bad /tmp/$g.out >/dev/null; then
 		nok "$g: the guest's kernel said nothing bad"
 		guest_bad /tmp/$g.out | diag

@@ -82,10 +82,12 @@ e2e_run() {
 				{ echo "Bail out! no $m.ko for $krel"; exit 1; }
 		done
 	fi
-	# passt, for the user network (net.sh), with the C library it needs.
+	# The user network's helpers (net.sh): lguest-slirp beside the
+	# launcher, and passt, with the shared libraries they need.
 	if [ "$test" = net.sh ]; then
-		p=$("$RIG_TOP/scripts/fetch-passt.sh") || { echo "Bail out! no i386 passt"; exit 1; }
+		p=$("$RIG_TOP/scripts/fetch-usernet.sh") || { echo "Bail out! no i386 passt and libslirp0"; exit 1; }
 		cp -a "$p/usr" "$p/lib" "$root/"
+		cp "$RIG_BUILD/launcher/lguest-slirp" "$root/"
 	fi
 	# RIG_DISK: an image for this host's own virtio disk (/dev/vda here,
 	# QEMU's snapshot keeps the file unchanged), with the stock modules

@@ -647,12 +647,15 @@ static void test_net(void)
 	net_ok("bridge:br0", LG_NET_BRIDGE, "br0");
 	net_ok("hub:t,mac=52:54:00:12:34:56,name=web", LG_NET_HUB, "t");
 	net_ok("user", LG_NET_USER, "");
+	net_ok("user:slirp", LG_NET_USER, "slirp");
+	net_ok("user:passt", LG_NET_USER, "passt");
 	net_ok("stream:/run/x.sock", LG_NET_STREAM, "/run/x.sock");
 	net_ok("fd:3", LG_NET_FD, "3");
-	net_bad("wire:x", "unknown network; want tap:IFNAME, tap, bridge:BR, hub:NAME, user, stream:PATH or fd:N");
+	net_bad("wire:x", "unknown network; want tap:IFNAME, tap, bridge:BR, hub:NAME, user[:slirp|:passt], stream:PATH or fd:N");
 	net_bad("hub", "want tap:IFNAME");
 	net_bad("hub:", "want tap:IFNAME");
-	net_bad("user:x", "want tap:IFNAME");
+	net_bad("user:x", "want user, user:slirp or user:passt");
+	net_bad("user:", "want tap:IFNAME");
 	net_bad("tap:", "want tap:IFNAME");
 	net_bad("hub:a/b", "may not contain");
 	net_bad("tap:averyveryverylongname", "at most 15 characters");
