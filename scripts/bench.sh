@@ -4,7 +4,8 @@
 # TSC cycles, the speed guest's loop against the same loop run natively,
 # the Linux guest's boot time against the same kernel booting natively
 # under QEMU, its fork+exec, tmpfs and disk figures against the host's,
-# and the Debian image's boot time.
+# the Debian image's boot time, and the network's (iperf3 over tap, user and
+# hub, ping over tap) against this host's own loopback.
 # The rig's host is itself emulated by QEMU (TCG), so compare figures with
 # each other, not with real hardware.
 set -eu

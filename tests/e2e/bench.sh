@@ -58,3 +58,43 @@ if [ -f /guest/initrd-blk.gz ] && insmod /lg.ko; then
 	[ -d /modules ] && "${0%/*}/debian.sh"
 	rmmod lg
 fi
+
+# The network: iperf3 between a guest and this host over a tap (both
+# ways), over the user network (a server on this host's loopback), and
+# between two guests on a hub, each beside this host's own iperf3 over its
+# loopback; ping's round trip to the host over the tap beside the
+# loopback's.
+mbits() { sed -n "s/^NET: iperf $1 $2 \([0-9.]*\) Mbits.*/\1/p" "$3" | tr -d '\r' | tail -1; }
+ratio() { [ -n "$2" ] && [ -n "$3" ] && echo "# bench: $1: $2 and $3 $4, ratio $(awk "BEGIN{printf \"%.2f\", $2 / $3}")" >"$RES"; }
+if [ -f /guest/initrd-net.gz ] && [ -f /modules/tun.ko ] && insmod /lg.ko; then
+	insmod /modules/tun.ko
+	ip link set lo up
+	I=/guest/initrd-net.gz
+	/usr/bin/iperf3 -s -D
+	sleep 1
+	lo=$(/usr/bin/iperf3 -c 127.0.0.1 -t 3 -f m | awk '/receiver/ { print $(NF - 2) }')
+	lrtt=$(ping -c 20 -i 0.2 127.0.0.1 | awk -F/ '/round-trip/ { print $4 }')
+	/mktap tap0 0 && ip addr add 10.1.0.1/24 dev tap0 && ip link set tap0 up
+	/lguest --initrd=$I --net=tap:tap0 64m /guest/vmlinux lguest.net=10.1.0.2/24 \
+		lguest.nettest=iperf:10.1.0.1+ping:10.1.0.1 >/tmp/nt.out 2>&1
+	ratio "iperf3 guest->host over tap (Mbit/s, guest and host loopback)" "$(mbits up 10.1.0.1 /tmp/nt.out)" "$lo"
+	ratio "iperf3 host->guest over tap (Mbit/s, guest and host loopback)" "$(mbits down 10.1.0.1 /tmp/nt.out)" "$lo"
+	rtt=$(sed -n 's/^NET: rtt 10.1.0.1 \([0-9.]*\) ms.*/\1/p' /tmp/nt.out | tr -d '\r')
+	ratio "ping round trip to the host over tap (ms, guest and host loopback)" "$rtt" "$lrtt"
+	/lguest --initrd=$I --net=user 64m /guest/vmlinux lguest.net=dhcp \
+		lguest.nettest=iperf:10.0.2.2 >/tmp/nu.out 2>&1
+	ratio "iperf3 guest->host over user (Mbit/s, guest and host loopback)" "$(mbits up 10.0.2.2 /tmp/nu.out)" "$lo"
+	ratio "iperf3 host->guest over user (Mbit/s, guest and host loopback)" "$(mbits down 10.0.2.2 /tmp/nu.out)" "$lo"
+	/lguest --initrd=$I --net=hub:bench 64m /guest/vmlinux lguest.net=10.2.0.1/24 \
+		lguest.nettest=serve:120 >/tmp/nh1.out 2>&1 &
+	h1=$!
+	i=0
+	while ! grep -q "NET: serving" /tmp/nh1.out && [ $i -lt 120 ]; do sleep 1; i=$((i + 1)); done
+	/lguest --initrd=$I --net=hub:bench 64m /guest/vmlinux lguest.net=10.2.0.2/24 \
+		lguest.nettest=iperf:10.2.0.1 >/tmp/nh2.out 2>&1
+	kill $h1
+	wait $h1
+	ratio "iperf3 guest->guest over hub (Mbit/s, guest and host loopback)" "$(mbits up 10.2.0.1 /tmp/nh2.out)" "$lo"
+	kill "$(pidof iperf3)" 2>/dev/null
+	rmmod lg
+fi

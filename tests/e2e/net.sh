@@ -10,7 +10,8 @@ RES=${RES:-/dev/stdout}
 . "${0%/*}/tap.sh"
 L=/lguest
 K=/guest/vmlinux
-I=/guest/initrd.gz
+# The default initramfs with iperf3 appended (tests/lib/e2e.sh).
+I=/guest/initrd-net.gz
 MEM=64m
 U=1000:1000:1001	# a user whose only privilege is group lguest
 
@@ -60,6 +61,8 @@ ip link set lo up
 # The host's echo server, on every address: what the guests reach.
 nc -ll -p 7 -e /bin/cat &
 echo_pid=$!
+# ... and its iperf3 server (every address, port 5201).
+iperf3 -s -D || nok "iperf3 -s on the host"
 
 # --- bad input: clear errors ---------------------------------------------
 /runas $U $L --net=wire:x $MEM $K >/tmp/bad.out 2>&1
@@ -81,11 +84,13 @@ check '[ $rc = 1 ] && grep -q "may not contain" /tmp/bad.out' "a hub name with '
 # --- tap: one the administrator made for the user ------------------------
 /mktap tap0 1000 && ip addr add 10.1.0.1/24 dev tap0 && ip link set tap0 up ||
 	nok "the administrator makes tap0 for user 1000"
-guest tap --net=tap:tap0,name=tapguest lguest.net=10.1.0.2/24 lguest.nettest=peer:10.1.0.1
+guest tap --net=tap:tap0,name=tapguest lguest.net=10.1.0.2/24 lguest.nettest=peer:10.1.0.1+iperf:10.1.0.1
 rc=$?
 show tap /tmp/tap.out
 check '[ $rc = 0 ] && grep -q "NET: ping 10.1.0.1 ok" /tmp/tap.out && grep -q "NET: tcp 10.1.0.1 ok" /tmp/tap.out' \
 	"tap: an unprivileged user's guest on tap0 pings the host and talks TCP to it (rc $rc)" /tmp/tap.out
+check 'grep -q "NET: iperf up 10.1.0.1 [0-9.]* Mbits/sec" /tmp/tap.out && grep -q "NET: iperf down 10.1.0.1 [0-9.]* Mbits/sec" /tmp/tap.out' \
+	"tap: iperf3 with the host both ways ($(grep -o 'iperf [a-z]* 10.1.0.1 [0-9.]* Mbits' /tmp/tap.out | tr '\n' ' '))" /tmp/tap.out
 # Bits 0 (CSUM), 1 (GUEST_CSUM), 11 (HOST_TSO4), 7 (GUEST_TSO4): agreed.
 f="$(feature /tmp/tap.out 0)$(feature /tmp/tap.out 1)$(feature /tmp/tap.out 7)$(feature /tmp/tap.out 11)"
 check '[ "$f" = 1111 ]' "tap: the guest has checksum offload and TSO both ways (CSUM, GUEST_CSUM, GUEST_TSO4, HOST_TSO4: $f)" /tmp/tap.out
@@ -120,11 +125,13 @@ guest hub2 --net=hub:t lguest.net=10.2.0.2/24 lguest.nettest=serve:120 &
 h2=$!
 wait_for "NET: serving" /tmp/hub1.out 120 && wait_for "NET: serving" /tmp/hub2.out 120
 # A third joins later and reaches both.
-guest hub3 --net=hub:t lguest.net=10.2.0.3/24 lguest.nettest=peer:10.2.0.1,10.2.0.2
+guest hub3 --net=hub:t lguest.net=10.2.0.3/24 lguest.nettest=peer:10.2.0.1,10.2.0.2+iperf:10.2.0.2
 rc=$?
 show hub3 /tmp/hub3.out
-check '[ $rc = 0 ] && grep -q "NET: tcp 10.2.0.1 ok" /tmp/hub3.out && grep -q "NET: tcp 10.2.0.2 ok" /tmp/hub3.out' \
-	"hub: a guest that joins later reaches the two already there (rc $rc)" /tmp/hub3.out
+check 'grep -q "NET: tcp 10.2.0.1 ok" /tmp/hub3.out && grep -q "NET: tcp 10.2.0.2 ok" /tmp/hub3.out' \
+	"hub: a guest that joins later reaches the two already there" /tmp/hub3.out
+check '[ $rc = 0 ] && grep -q "NET: iperf up 10.2.0.2 [0-9.]* Mbits/sec" /tmp/hub3.out && grep -q "NET: iperf down 10.2.0.2 [0-9.]* Mbits/sec" /tmp/hub3.out' \
+	"hub: two unprivileged guests run iperf3 both ways (rc $rc; $(grep -o 'iperf [a-z]* 10.2.0.2 [0-9.]* Mbits' /tmp/hub3.out | tr '\n' ' '))" /tmp/hub3.out
 # kill -9 of one (the launcher, as the user's kill would): the others go on.
 kill -9 $(guest_pid 10.2.0.1/24)
 wait $h1
@@ -177,7 +184,7 @@ check '[ -n "$rss0" ] && [ $((max - rss0)) -lt 1024 ]' \
 # the host's loopback through the gateway (10.0.2.2 is the host's
 # 127.0.0.1), then serves on port 7, which the host reaches on its own
 # 127.0.0.1:8007 through --forward.
-guest user "--net=user --forward=tcp:8007:7" lguest.net=dhcp lguest.nettest=user:60 &
+guest user "--net=user --forward=tcp:8007:7" lguest.net=dhcp lguest.nettest=iperf:10.0.2.2+user:60 &
 upid=$!
 helpers=
 if wait_for "NET: serving" /tmp/user.out 240; then
@@ -194,6 +201,8 @@ check '[ -n "$helpers" ] && [ "$helpers" = "$(pidof lguest-slirp)" ]' \
 check 'grep -q "NET: 10.0.2.15/24" /tmp/user.out' "user: an unprivileged guest gets 10.0.2.15 by DHCP" /tmp/user.out
 check 'grep -q "NET: tcp 10.0.2.2 ok" /tmp/user.out' \
 	"user: the guest opens a TCP connection to a server on the host's loopback" /tmp/user.out
+check 'grep -q "NET: iperf up 10.0.2.2 [0-9.]* Mbits/sec" /tmp/user.out && grep -q "NET: iperf down 10.0.2.2 [0-9.]* Mbits/sec" /tmp/user.out' \
+	"user: iperf3 both ways with a server on the host's loopback ($(grep -o 'iperf [a-z]* 10.0.2.2 [0-9.]* Mbits' /tmp/user.out | tr '\n' ' '))" /tmp/user.out
 check '[ "$got" = echo-forward ]' \
 	"user: a host client on 127.0.0.1:8007 reaches the guest's server (--forward=tcp:8007:7; got '$got')" /tmp/user.out
 left=$(pidof lguest-slirp | wc -w)
@@ -236,4 +245,5 @@ for g in hub1 hub2 hub3 hub4 br1 br2 user passt; do
 done
 
 kill $echo_pid 2>/dev/null
+kill "$(pidof iperf3)" 2>/dev/null
 rmmod lg && ok "rmmod lg" || nok "rmmod lg"

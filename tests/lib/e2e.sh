@@ -73,7 +73,7 @@ e2e_run() {
 		"$RIG_BUILD/tools/mmiolaunch" "$root/"
 	# Any 64-bit ELF will do for the wrong-class check: this machine's own.
 	cp /bin/true "$root/tests/elf64"
-	# The stock host's network modules, for the network tests (net.sh).
+	# The stock host's network modules, for the network tests.
 	if [ "$flavour" != debug ]; then
 		md=${kernel%/boot/*}/lib/modules/$krel/kernel
 		mkdir -p "$root/modules"
@@ -82,13 +82,18 @@ e2e_run() {
 				{ echo "Bail out! no $m.ko for $krel"; exit 1; }
 		done
 	fi
-	# The user network's helpers (net.sh): lguest-slirp beside the
-	# launcher, and passt, with the shared libraries they need.
-	if [ "$test" = net.sh ]; then
-		p=$("$RIG_TOP/scripts/fetch-usernet.sh") || { echo "Bail out! no i386 passt and libslirp0"; exit 1; }
+	# The network tests' programs (net.sh, bench.sh): lguest-slirp
+	# beside the launcher, passt and iperf3 with the shared libraries
+	# they need, and iperf3 for the guests, to append to their initramfs.
+	case $test in
+	net.sh | bench.sh)
+		p=$("$RIG_TOP/scripts/fetch-nettools.sh") ||
+			{ echo "Bail out! no i386 passt, libslirp0 and iperf3"; exit 1; }
 		cp -a "$p/usr" "$p/lib" "$root/"
+		cat "$RIG_BUILD/guest/initrd.gz" "$p/guest.cpio.gz" >"$root/guest/initrd-net.gz"
 		cp "$RIG_BUILD/launcher/lguest-slirp" "$root/"
-	fi
+		;;
+	esac
 	# RIG_DISK: an image for this host's own virtio disk (/dev/vda here,
 	# QEMU's snapshot keeps the file unchanged), with the stock modules
 	# that drive it (Debian builds virtio as modules).
