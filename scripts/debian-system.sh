@@ -57,6 +57,10 @@ tar --numeric-owner -C "$root" -xf "$base" || die "cannot unpack $base"
 # A host, not the guest the image is: its own name, no autologin on the
 # guest's console, a machine id of its own.
 rm -rf "$root/etc/systemd/system/serial-getty@hvc0.service.d"
+# apt in the chroot below resolves names as this machine does (the image
+# names the user network's nameserver).
+rm -f "$root/etc/resolv.conf"
+cp /etc/resolv.conf "$root/etc/resolv.conf"
 linux32 chroot "$root" systemd-machine-id-setup >>"$log" 2>&1
 
 # Debian's own layout for a bookworm host: the release, its updates and

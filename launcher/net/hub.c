@@ -20,17 +20,30 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #define HUB_PEERS	64
 
+/*
+ * How long one frame may wait for room at a peer (its socket queue is
+ * short: net.unix.max_dgram_qlen, 10 by default), and how long a peer
+ * that made it wait in vain is sent to without waiting.  Waiting a little
+ * turns a burst into backpressure instead of drops, which TCP through the
+ * hub needs; giving up soon keeps a stopped guest from stalling the rest.
+ */
+#define HUB_WAIT_US	2000
+#define HUB_SLOW_NS	50000000LL
+
 struct hub {
 	char dir[80];
 	struct sockaddr_un self;
 	struct sockaddr_un peer[HUB_PEERS];
+	int64_t slow_until[HUB_PEERS];	/* CLOCK_MONOTONIC ns */
 	unsigned int npeers;
+	int tx;				/* blocking, with the wait above as its timeout */
 	struct timespec seen;	/* the directory's mtime at the last scan */
 };
 
@@ -79,14 +92,24 @@ static void scan(struct hub *h)
 			continue;
 		p->sun_family = AF_UNIX;
 		memcpy(p->sun_path, path, sizeof(path));
+		h->slow_until[h->npeers] = 0;
 		h->npeers++;
 	}
 	closedir(d);
 }
 
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 static int hub_send(struct net_backend *b, const struct iovec *iov, int n)
 {
 	struct hub *h = b->priv;
+	int64_t now = 0;
 
 	scan(h);
 	for (unsigned int i = 0; i < h->npeers; i++) {
@@ -94,13 +117,28 @@ static int hub_send(struct net_backend *b, const struct iovec *iov, int n)
 			.msg_name = &h->peer[i], .msg_namelen = sizeof(h->peer[i]),
 			.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)n,
 		};
+		int flags = 0;
 
-		/* A busy peer loses the frame, as on a real hub: never wait. */
-		if (sendmsg(b->fd, &m, MSG_DONTWAIT) >= 0 || errno != ECONNREFUSED)
+		if (h->slow_until[i]) {
+			now = now ? now : now_ns();
+			flags = now < h->slow_until[i] ? MSG_DONTWAIT : 0;
+		}
+		if (sendmsg(h->tx, &m, flags) >= 0)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			/* A busy peer loses the frame, as on a real hub. */
+			if (!flags)
+				h->slow_until[i] = now_ns() + HUB_SLOW_NS;
+			continue;
+		}
+		if (errno != ECONNREFUSED)
 			continue;
 		/* Nobody there: a guest that was killed. */
 		unlink(h->peer[i].sun_path);
-		h->peer[i--] = h->peer[--h->npeers];
+		h->npeers--;
+		h->peer[i] = h->peer[h->npeers];
+		h->slow_until[i] = h->slow_until[h->npeers];
+		i--;
 	}
 	return 0;
 }
@@ -123,6 +161,7 @@ static void hub_close(struct net_backend *b)
 	struct hub *h = b->priv;
 
 	unlink(h->self.sun_path);
+	close(h->tx);
 }
 
 int hub_open(const struct lg_net_arg *a, struct net_backend *b, char *err, size_t errlen)
@@ -158,6 +197,15 @@ int hub_open(const struct lg_net_arg *a, struct net_backend *b, char *err, size_
 		snprintf(err, errlen, "cannot join hub %s (%s): %s", a->what, h->self.sun_path,
 			 strerror(errno));
 		close(b->fd);
+		goto fail;
+	}
+	h->tx = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (h->tx < 0 || setsockopt(h->tx, SOL_SOCKET, SO_SNDTIMEO,
+				    &(struct timeval){ 0, HUB_WAIT_US }, sizeof(struct timeval))) {
+		snprintf(err, errlen, "cannot make a socket for hub %s: %s", a->what, strerror(errno));
+		close(b->fd);
+		if (h->tx >= 0)
+			close(h->tx);
 		goto fail;
 	}
 	b->priv = h;

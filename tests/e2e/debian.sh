@@ -18,6 +18,11 @@ while [ ! -b /dev/vda ] && [ $i -lt 30 ]; do sleep 1; i=$((i + 1)); done
 [ -b /dev/vda ] && ok "the host sees the Debian image as /dev/vda ($(cat /sys/block/vda/size) sectors)" ||
 	{ nok "the host sees the Debian image as /dev/vda"; exit 1; }
 
+# The guest's network: user-mode (lguest-slirp), with this host's iperf3
+# server on its loopback, which the guest reaches as 10.0.2.2.
+ip link set lo up
+/usr/bin/iperf3 -s -D || nok "iperf3 -s on the host"
+
 rm -f /tmp/din /tmp/deb.out
 mkfifo /tmp/din
 : >/tmp/deb.out
@@ -33,6 +38,9 @@ mkfifo /tmp/din
 		'echo "MUT=$(systemctl is-active multi-user.target)"' \
 		'echo "APT=$(apt-get --version | head -n1)"' \
 		'echo "ROOT=$(findmnt -n -o SOURCE,FSTYPE /)"' \
+		'for i in $(seq 60); do hostname -I | grep -q . && break; sleep 1; done' \
+		'echo "ADDR=$(hostname -I)"' \
+		'echo "IPERF=$(iperf3 -c 10.0.2.2 -t 2 -f m | grep -c receiver)"' \
 		'systemctl --failed --no-legend --plain | sed "s/^/FAILED: /"' \
 		'systemd-analyze time | sed -n "s/^/ANALYZE: /p"' \
 		'echo "DONE=$((40 + 2))"'
@@ -43,7 +51,7 @@ mkfifo /tmp/din
 ) >/tmp/din &
 w=$!
 t0=$(cut -d' ' -f1 /proc/uptime)
-/bin/timeout 1500 $L --disk=/dev/vda 256m $K root=/dev/vda </tmp/din >/tmp/deb.out 2>&1
+/bin/timeout 1500 $L --disk=/dev/vda --net=user 256m $K root=/dev/vda </tmp/din >/tmp/deb.out 2>&1
 rc=$?
 kill $w 2>/dev/null
 echo "RIG: debian -> $rc"
@@ -54,7 +62,7 @@ tp=$(sed -n 's/^PROMPT-AT //p' /tmp/deb.prompt 2>/dev/null)
 esc=$(printf '\033')
 tr -d '\r' </tmp/deb.out | sed "s/$esc\[[0-9;?]*[a-zA-Z]//g" >/tmp/deb.txt
 val() { sed -n "s/^$1=//p" /tmp/deb.txt | head -n1; }
-st=$(val STATE) mut=$(val MUT) apt=$(val APT) rt=$(val ROOT)
+st=$(val STATE) mut=$(val MUT) apt=$(val APT) rt=$(val ROOT) addr=$(val ADDR) iperf=$(val IPERF)
 check() { if eval "$1"; then ok "$2"; else nok "$2"; tail -40 /tmp/deb.out | diag; fi; }
 check 'grep -q "Run /init as init process\|Run /sbin/init as init process" /tmp/deb.out && [ -n "$tp" ]' \
 	"the Debian guest boots from /dev/vda to root's shell on hvc0" 
@@ -62,6 +70,10 @@ check '[ "$mut" = active ]' "systemd reaches multi-user.target (is-active: '$mut
 sed -n 's/^FAILED: //p' /tmp/deb.txt | sed 's/^/failed unit: /' | diag
 check 'case "$rt" in "/dev/vda ext4") true ;; *) false ;; esac' "its root is ext4 on /dev/vda ('$rt')"
 check 'case "$apt" in "apt "[0-9]*) true ;; *) false ;; esac' "a program of the image runs: '$apt'"
+check 'case "$addr" in *10.0.2.15*) true ;; *) false ;; esac' \
+	"systemd-networkd in the Debian guest takes its address by DHCP on --net=user ('$addr')"
+check '[ "$iperf" = 1 ]' "the Debian guest runs iperf3 against this host's loopback server (receiver lines: '$iperf')"
+kill "$(pidof iperf3)" 2>/dev/null
 check '[ $rc = 0 ]' "'poweroff' in the Debian guest ends the launcher with 0 (got $rc)"
 if bad=$(grep -aE '(Oops|BUG:|WARNING:|general protection|Call Trace|segfault)' /tmp/deb.out); then
 	nok "the Debian guest's kernel log is clean"

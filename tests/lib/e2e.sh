@@ -82,11 +82,12 @@ e2e_run() {
 				{ echo "Bail out! no $m.ko for $krel"; exit 1; }
 		done
 	fi
-	# The network tests' programs (net.sh, bench.sh): lguest-slirp
-	# beside the launcher, passt and iperf3 with the shared libraries
-	# they need, and iperf3 for the guests, to append to their initramfs.
-	case $test in
-	net.sh | bench.sh)
+	# The network tests' programs (net.sh, bench.sh, and debian.sh where
+	# the host has the Debian image): lguest-slirp beside the launcher,
+	# passt and iperf3 with the shared libraries they need, and iperf3 for
+	# the guests, to append to their initramfs.
+	case $test:${RIG_DISK:+disk} in
+	net.sh:* | bench.sh:* | *:disk)
 		p=$("$RIG_TOP/scripts/fetch-nettools.sh") ||
 			{ echo "Bail out! no i386 passt, libslirp0 and iperf3"; exit 1; }
 		cp -a "$p/usr" "$p/lib" "$root/"
