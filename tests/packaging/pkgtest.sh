@@ -73,6 +73,19 @@ checks() {
 		tail -40 $w/alice.out | diag
 	fi
 
+	# alice's guest on the user network: the packaged lguest-slirp, with
+	# the libslirp0 apt installed for it, answers the guest's DHCP.
+	runuser -u alice -- timeout 300 lguest --net=user --initrd=/usr/lib/lguest/initrd.gz \
+		128m /usr/lib/lguest/$want lguest.net=dhcp lguest.nettest=user:1 \
+		</dev/null >$w/net.out 2>&1
+	rc=$?
+	if [ $rc = 0 ] && grep -q 'NET: 10\.0\.2\.15/24' $w/net.out; then
+		ok "alice's guest on --net=user gets 10.0.2.15 by DHCP from the packaged lguest-slirp"
+	else
+		nok "alice's guest on --net=user gets 10.0.2.15 by DHCP (exit $rc)"
+		tail -30 $w/net.out | diag
+	fi
+
 	# bob is not in the group: a clear message, not a crash or a hang.
 	out=$(runuser -u bob -- timeout 60 lguest </dev/null 2>&1)
 	rc=$?
