@@ -2,4 +2,4 @@
 # from them (tests/tools/Makefile).
 LAUNCHER_SRCS := lguest.c vm.c console.c devices.c args.c boot.c elfload.c \
 	virtio/mmio.c virtio/ring.c virtio/rng.c virtio/blk.c virtio/net.c \
-	disk/disk.c net/tap.c net/hub.c net/stream.c
+	disk/disk.c net/tap.c net/hub.c net/stream.c net/offload.c

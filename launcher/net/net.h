@@ -12,6 +12,8 @@
  *   hub.c     hub:NAME: every guest of one user on hub NAME on one
  *             Ethernet segment, through datagram sockets in a directory
  *             of the user's; no root, no daemon.
+ *   offload.c checksums and TCP segmentation for the backends below,
+ *             which take plain frames only.
  *   stream.c  stream:PATH and fd:N (QEMU's framing: a 32-bit big-endian
  *             length, then the frame), and user: a user-mode network
  *             stack on such a socket (lguest-slirp, our libslirp
@@ -78,6 +80,17 @@ struct net_backend {
  */
 int net_backend_open(const struct lg_net_arg *a, const struct lg_forward *fw,
 		     unsigned int nfw, struct net_backend *b, char *err, size_t errlen);
+
+/*
+ * Complete a frame (linear, len bytes, the guest's) whose header asks for
+ * offloads its backend cannot do (offload.c): fill in the checksum, or
+ * cut the TCP segment into frames of gso_size bytes built in seg
+ * (NET_FRAME_MAX bytes), and hand each whole frame to emit.  Returns 0 or
+ * emit's non-zero return; or -1 with *why set when the header does not
+ * describe the frame.
+ */
+int net_offload(const struct virtio_net_hdr *h, uint8_t *frame, size_t len, uint8_t *seg,
+		int (*emit)(const uint8_t *f, size_t len, void *ctx), void *ctx, const char **why);
 
 int tap_open(const struct lg_net_arg *a, struct net_backend *b, char *err, size_t errlen);
 int hub_open(const struct lg_net_arg *a, struct net_backend *b, char *err, size_t errlen);

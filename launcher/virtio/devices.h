@@ -44,6 +44,8 @@ struct nic {
 	struct vq_done done[VQ_SIZE_MAX];
 	uint64_t rx_frames, rx_dropped, tx_frames, tx_dropped;
 	uint8_t frame[VNET_HDR_LEN + NET_FRAME_MAX];	/* one received frame */
+	/* A sent frame made whole, and one of its segments (net/offload.c). */
+	uint8_t txlin[NET_FRAME_MAX], txseg[NET_FRAME_MAX];
 };
 /* Open the backend: 0, or -1 and err; *features are what the card offers. */
 int nic_init(struct nic *n, const struct lg_net_arg *a, const struct lg_forward *fw,

@@ -39,12 +39,17 @@ static uint64_t nic_features(const struct net_backend *b)
 	uint64_t f = 1ull << VIRTIO_NET_F_MAC | 1ull << VIRTIO_NET_F_STATUS |
 		     1ull << VIRTIO_NET_F_MRG_RXBUF;
 
-	/* Offloads only where the header travels with the frame. */
+	/*
+	 * The guest may leave checksums and TCP segmentation to us: a tap
+	 * takes them on with the header, for the others we do them
+	 * (net/offload.c).  Offloads towards the guest only where the
+	 * header comes with the frame.
+	 */
+	f |= 1ull << VIRTIO_NET_F_CSUM | 1ull << VIRTIO_NET_F_HOST_TSO4 |
+	     1ull << VIRTIO_NET_F_HOST_TSO6 | 1ull << VIRTIO_NET_F_HOST_ECN;
 	if (b->vnet_hdr)
-		f |= 1ull << VIRTIO_NET_F_CSUM | 1ull << VIRTIO_NET_F_GUEST_CSUM |
-		     1ull << VIRTIO_NET_F_GUEST_TSO4 | 1ull << VIRTIO_NET_F_GUEST_TSO6 |
-		     1ull << VIRTIO_NET_F_GUEST_ECN | 1ull << VIRTIO_NET_F_HOST_TSO4 |
-		     1ull << VIRTIO_NET_F_HOST_TSO6 | 1ull << VIRTIO_NET_F_HOST_ECN;
+		f |= 1ull << VIRTIO_NET_F_GUEST_CSUM | 1ull << VIRTIO_NET_F_GUEST_TSO4 |
+		     1ull << VIRTIO_NET_F_GUEST_TSO6 | 1ull << VIRTIO_NET_F_GUEST_ECN;
 	return f;
 }
 
@@ -130,6 +135,15 @@ static size_t iov_peek(const struct iovec *iov, unsigned int n, void *out, size_
 	return done;
 }
 
+/* One whole frame from net_offload() to the backend. */
+static int send_one(const uint8_t *f, size_t len, void *ctx)
+{
+	struct nic *n = ctx;
+	struct iovec v = { (void *)f, len };
+
+	return n->be.send(&n->be, &v, 1);
+}
+
 /*
  * Queue 1, on the I/O thread with the device lock held: each frame is
  * checked, then sent without the lock (a stream peer may make us wait).
@@ -149,7 +163,9 @@ static void nic_tx(struct vdev *d)
 		uint64_t total = 0;
 		uint32_t resets = d->resets;
 		unsigned int nv = 0;
-		size_t skip = VNET_HDR_LEN;
+		size_t skip = VNET_HDR_LEN, flen = 0;
+		bool sw;
+		int r;
 
 		for (unsigned int i = 0; i < n->tx.nout; i++)
 			total += n->tx.out[i].iov_len;
@@ -181,8 +197,26 @@ static void nic_tx(struct vdev *d)
 			v[nv++] = (struct iovec){ (uint8_t *)o->iov_base + skip, o->iov_len - skip };
 			skip = 0;
 		}
+		/* Offloads for a backend without the header: done here, on a copy. */
+		sw = !n->be.vnet_hdr &&
+		     (h.flags & VNET_HDR_F_NEEDS_CSUM || h.gso_type != VNET_GSO_NONE);
+		if (sw)
+			flen = iov_peek(v, nv, n->txlin, sizeof(n->txlin));
 		pthread_mutex_unlock(&d->lock);
-		if (!n->link_up || n->be.send(&n->be, v, (int)nv)) {
+		why = NULL;
+		if (!n->link_up)
+			r = -1;
+		else if (sw)
+			r = net_offload(&h, n->txlin, flen, n->txseg, send_one, n, &why);
+		else
+			r = n->be.send(&n->be, v, (int)nv);
+		if (why) {
+			pthread_mutex_lock(&d->lock);
+			if (d->resets == resets && !d->broken)
+				vdev_broken(d, why);
+			return;
+		}
+		if (r) {
 			n->tx_dropped++;
 			if (n->link_up && (errno == EPIPE || errno == ECONNRESET)) {
 				pthread_mutex_lock(&d->lock);

@@ -27,6 +27,8 @@ struct vring {
 };
 
 static struct vring vq[2];
+/* What the driver takes: MAC and MRG_RXBUF; later CSUM and HOST_TSO4 too. */
+static u32 features = 1u << 5 | 1u << 15;
 
 static int setup(void)
 {
@@ -37,7 +39,7 @@ static int setup(void)
 	wr(DRV_FEAT_SEL, 1);
 	wr(DRV_FEAT, 1);			/* VERSION_1 */
 	wr(DRV_FEAT_SEL, 0);
-	wr(DRV_FEAT, 1u << 5 | 1u << 15);	/* MAC, MRG_RXBUF */
+	wr(DRV_FEAT, features);
 	wr(STATUS, S_ACK | S_DRIVER | S_FEATURES_OK);
 	if (!(rd(STATUS) & S_FEATURES_OK))
 		return 0;
@@ -182,6 +184,31 @@ void guest_main(void)
 	vq[TXQ].desc[0] = (struct desc){ (u32)&hdr, sizeof(hdr), F_NEXT, 1 };
 	vq[TXQ].desc[1] = (struct desc){ (u32)frame, 60, F_WRITE, 0 };
 	bad("a frame to send in a buffer the card may write");
+
+	/*
+	 * Checksum and TSO agreed: on a hub the launcher does them.  A whole
+	 * TCP/IPv4 segment is cut and sent; one that is not TCP/IP stops the
+	 * card.
+	 */
+	features |= 1u << 0 | 1u << 11;	/* CSUM, HOST_TSO4 */
+	good("agreeing to checksum and TSO");
+	frame[12] = 0x08;
+	frame[13] = 0;
+	frame[14] = 0x45;
+	frame[22] = 64;
+	frame[23] = 6;
+	frame[46] = 5 << 4;
+	hdr = (typeof(hdr)){ .flags = NEEDS_CSUM, .gso_type = GSO_TCPV4, .gso_size = 500,
+			     .csum_start = 34, .csum_offset = 16 };
+	chain(1514);
+	u32 isr = send();
+
+	ok(isr == 1 && vq[TXQ].used.idx == 2 && !(rd(STATUS) & S_NEEDS_RESET),
+	   "a 1460-byte TCP segment for the launcher to cut in three is sent (isr %u, used %u)",
+	   isr, vq[TXQ].used.idx);
+	frame[12] = 0x88;
+	frame[13] = 0xb5;
+	bad("TCP segmentation of a frame that is not TCP/IP");
 	finish();
 }
 #endif

@@ -630,6 +630,148 @@ static bool read_all(int fd, void *buf, size_t len)
 	return true;
 }
 
+/* --- offloads done in the launcher (net/offload.c) ------------------------ */
+
+static uint32_t sum16(const uint8_t *p, size_t len, uint32_t s)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		s += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		s += (uint32_t)p[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s;
+}
+
+/* A TCP segment's checksum is right: the sum with the pseudo-header is 0xffff. */
+static bool tcp_ok(const uint8_t *f, size_t len, bool v6)
+{
+	size_t l4 = v6 ? 54 : 14 + (size_t)(f[14] & 15) * 4;
+	uint8_t ph[4] = { 0, 0, (uint8_t)((len - l4) >> 8), (uint8_t)(len - l4) };
+	uint32_t s = v6 ? sum16(f + 22, 32, 0) : sum16(f + 26, 8, 0);
+
+	s = sum16(ph, 4, s) + 6;
+	return sum16(f + l4, len - l4, s) == 0xffff;
+}
+
+struct segs {
+	unsigned int n;
+	size_t len[64];
+	uint8_t f[64][1600];
+};
+
+static int keep_seg(const uint8_t *f, size_t len, void *ctx)
+{
+	struct segs *s = ctx;
+
+	if (s->n == 64 || len > 1600)
+		return -1;
+	memcpy(s->f[s->n], f, len);
+	s->len[s->n++] = len;
+	return 0;
+}
+
+/* An Ethernet + IPv4 (or IPv6) + TCP frame with payload bytes i*5. */
+static size_t tcp_frame(uint8_t *f, bool v6, size_t payload)
+{
+	size_t l4 = v6 ? 54 : 34;
+
+	memset(f, 0, l4 + 20);
+	memcpy(f, "\x52\x54\x00\x00\x00\x02\x52\x54\x00\x00\x00\x01", 12);
+	if (v6) {
+		f[12] = 0x86, f[13] = 0xdd, f[14] = 0x60, f[20] = 6, f[21] = 64;
+		f[22 + 15] = 1, f[38 + 15] = 2;
+	} else {
+		f[12] = 0x08, f[14] = 0x45, f[18] = 0x12, f[19] = 0x34, f[20] = 0x40;
+		f[22] = 64, f[23] = 6;
+		memcpy(f + 26, "\x0a\x00\x00\x01\x0a\x00\x00\x02", 8);
+	}
+	f[l4 + 1] = 80, f[l4 + 3] = 99;
+	memcpy(f + l4 + 4, "\x00\x01\x00\x00", 4);	/* seq 65536 */
+	f[l4 + 12] = 5 << 4;
+	f[l4 + 13] = 0x18 | 0x01 | 0x80;	/* PSH ACK FIN CWR */
+	for (size_t i = 0; i < payload; i++)
+		f[l4 + 20 + i] = (uint8_t)(i * 5);
+	return l4 + 20 + payload;
+}
+
+static void test_offload(void)
+{
+	static uint8_t f[NET_FRAME_MAX], seg[NET_FRAME_MAX];
+	static struct segs s;
+	struct virtio_net_hdr h = { .flags = VNET_HDR_F_NEEDS_CSUM };
+	const char *why;
+	size_t len;
+	bool good;
+
+	for (int v6 = 0; v6 < 2; v6++) {
+		size_t l4 = v6 ? 54 : 34, payload = 10000, at = 0;
+
+		len = tcp_frame(f, v6, payload);
+		h.gso_type = v6 ? VNET_GSO_TCPV6 : VNET_GSO_TCPV4;
+		h.gso_size = 1448;
+		s.n = 0;
+		why = NULL;
+		good = net_offload(&h, f, len, seg, keep_seg, &s, &why) == 0 && !why && s.n == 7;
+		for (unsigned int i = 0; good && i < s.n; i++) {
+			const uint8_t *g = s.f[i];
+			size_t n = s.len[i] - l4 - 20;
+			uint32_t seq = (uint32_t)g[l4 + 4] << 24 | (uint32_t)g[l4 + 5] << 16 |
+				       (uint32_t)g[l4 + 6] << 8 | g[l4 + 7];
+			bool last = i == s.n - 1;
+
+			good = n == (last ? payload - 6 * 1448 : 1448) && seq == 65536 + at &&
+			       !memcmp(g + l4 + 20, f + l4 + 20 + at, n) && tcp_ok(g, s.len[i], v6) &&
+			       (g[l4 + 13] & 0x09) == (last ? 0x09 : 0) &&
+			       (g[l4 + 13] & 0x80) == (i ? 0 : 0x80) && (g[l4 + 13] & 0x10);
+			if (good && v6)
+				good = (size_t)(g[18] << 8 | g[19]) == 20 + n;
+			if (good && !v6)
+				good = (size_t)(g[16] << 8 | g[17]) == 40 + n &&
+				       (g[18] << 8 | g[19]) == 0x1234 + (int)i && sum16(g + 14, 20, 0) == 0xffff;
+			at += n;
+		}
+		ok(good, "offload: a 10000-byte TCP/IPv%d segment becomes 7 frames of 1448 bytes at most, each with its checksums, sequence number, length%s and flags (%u frames)",
+		   v6 ? 6 : 4, v6 ? "" : ", IP id", s.n);
+	}
+
+	/* A checksum alone: UDP's, from csum_start, stored at csum_offset. */
+	len = tcp_frame(f, false, 100);
+	f[23] = 17;
+	h = (struct virtio_net_hdr){ .flags = VNET_HDR_F_NEEDS_CSUM, .csum_start = 34, .csum_offset = 6 };
+	s.n = 0;
+	why = NULL;
+	ok(net_offload(&h, f, len, seg, keep_seg, &s, &why) == 0 && s.n == 1 && s.len[0] == len &&
+	   sum16(s.f[0] + 34, len - 34, 0) == 0xffff, "offload: a checksum from csum_start is filled in at csum_offset");
+
+	/* What a hostile guest may send instead: refused with a reason. */
+	static const char *const bad[] = {
+		"not IP", "IPv4 header length 4 words", "a fragment", "UDP",
+		"TCP header length past the frame", "shorter than the headers",
+		"checksum outside the frame",
+	};
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		len = tcp_frame(f, false, 3000);
+		h = (struct virtio_net_hdr){ .flags = VNET_HDR_F_NEEDS_CSUM, .gso_type = VNET_GSO_TCPV4,
+					     .gso_size = 1000 };
+		switch (i) {
+		case 0: f[12] = 0x88; break;
+		case 1: f[14] = 0x44; break;
+		case 2: f[20] = 0x20; break;
+		case 3: f[23] = 17; break;
+		case 4: f[34 + 12] = 0xf0; len = 34 + 40; break;
+		case 5: len = 40; break;
+		case 6: h.gso_type = VNET_GSO_NONE; h.csum_start = (uint16_t)len; break;
+		}
+		s.n = 0;
+		why = NULL;
+		int r = net_offload(&h, f, len, seg, keep_seg, &s, &why);
+
+		ok(r == -1 && why && s.n == 0, "offload: %s is refused (%s)", bad[i],
+		   why ? why : "accepted");
+	}
+}
+
 static void test_net(void)
 {
 	static struct nic nic;
@@ -692,8 +834,9 @@ static void test_net(void)
 	   vdev_create(&d, &virtio_net_ops, &nic, &gm, 0, 5, lfd) == 0,
 	   "virtio-net: a card on fd:%d (%s)", sv[0], err);
 	d.features = feat;
-	ok(!(feat & (1ull << VIRTIO_NET_F_CSUM)) && (feat & (1ull << VIRTIO_NET_F_MRG_RXBUF)),
-	   "virtio-net: no checksum offload offered on a stream (no header travels), merged buffers are");
+	ok((feat & (1ull << VIRTIO_NET_F_CSUM)) && (feat & (1ull << VIRTIO_NET_F_HOST_TSO4)) &&
+	   !(feat & (1ull << VIRTIO_NET_F_GUEST_CSUM)) && (feat & (1ull << VIRTIO_NET_F_MRG_RXBUF)),
+	   "virtio-net: on a stream, checksum and TSO offered to the guest (done here), none towards it; merged buffers");
 	vdev_write(&d, 0x070, 4, 1 | 2);
 	vdev_write(&d, 0x024, 4, 0);
 	vdev_write(&d, 0x020, 4, 1u << VIRTIO_NET_F_MAC | 1u << VIRTIO_NET_F_STATUS |
@@ -800,6 +943,7 @@ int main(void)
 	test_elf();
 	test_ring();
 	test_disk();
+	test_offload();
 	test_net();
 
 	printf("1..%d\n", n);
