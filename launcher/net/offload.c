@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tour 530: Offloads done here, for backends without a header
+ * Tour 535: Offloads done here, for backends without a header
  *
  * A tap takes the virtio-net header and lets the host's stack fill in
  * checksums and cut TCP segments.  A hub, a stream peer and the user
