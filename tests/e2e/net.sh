@@ -119,19 +119,23 @@ ports=$(ls /sys/class/net/br0/brif 2>/dev/null | wc -l)
 check '[ "$ports" = 0 ]' "bridge: the guests' taps are gone with them ($ports ports left)" /tmp/br2.out
 
 # --- hub: unprivileged guests, no daemon ----------------------------------
-guest hub1 --net=hub:t lguest.net=10.2.0.1/24 lguest.nettest=serve:120 &
+guest hub1 --net=hub:t lguest.net=10.2.0.1/24 lguest.nettest=serve:180 &
 h1=$!
-guest hub2 --net=hub:t lguest.net=10.2.0.2/24 lguest.nettest=serve:120 &
+wait_for "NET: serving" /tmp/hub1.out 120
+# The second pings the first and runs iperf3 with it, both ways, then serves.
+guest hub2 --net=hub:t lguest.net=10.2.0.2/24 lguest.nettest=peer:10.2.0.1+iperf:10.2.0.1+serve:150 &
 h2=$!
-wait_for "NET: serving" /tmp/hub1.out 120 && wait_for "NET: serving" /tmp/hub2.out 120
+wait_for "NET: serving" /tmp/hub2.out 180
+check 'grep -q "NET: ping 10.2.0.1 ok" /tmp/hub2.out && grep -q "NET: tcp 10.2.0.1 ok" /tmp/hub2.out' \
+	"hub: two unprivileged guests on hub:t ping each other and talk TCP" /tmp/hub2.out
+check 'grep -q "NET: iperf up 10.2.0.1 [0-9.]* Mbits/sec" /tmp/hub2.out && grep -q "NET: iperf down 10.2.0.1 [0-9.]* Mbits/sec" /tmp/hub2.out' \
+	"hub: the two run iperf3 both ways ($(grep -o 'iperf [a-z]* 10.2.0.1 [0-9.]* Mbits' /tmp/hub2.out | tr '\n' ' '))" /tmp/hub2.out
 # A third joins later and reaches both.
-guest hub3 --net=hub:t lguest.net=10.2.0.3/24 lguest.nettest=peer:10.2.0.1,10.2.0.2+iperf:10.2.0.2
+guest hub3 --net=hub:t lguest.net=10.2.0.3/24 lguest.nettest=peer:10.2.0.1,10.2.0.2
 rc=$?
 show hub3 /tmp/hub3.out
-check 'grep -q "NET: tcp 10.2.0.1 ok" /tmp/hub3.out && grep -q "NET: tcp 10.2.0.2 ok" /tmp/hub3.out' \
-	"hub: a guest that joins later reaches the two already there" /tmp/hub3.out
-check '[ $rc = 0 ] && grep -q "NET: iperf up 10.2.0.2 [0-9.]* Mbits/sec" /tmp/hub3.out && grep -q "NET: iperf down 10.2.0.2 [0-9.]* Mbits/sec" /tmp/hub3.out' \
-	"hub: two unprivileged guests run iperf3 both ways (rc $rc; $(grep -o 'iperf [a-z]* 10.2.0.2 [0-9.]* Mbits' /tmp/hub3.out | tr '\n' ' '))" /tmp/hub3.out
+check '[ $rc = 0 ] && grep -q "NET: tcp 10.2.0.1 ok" /tmp/hub3.out && grep -q "NET: tcp 10.2.0.2 ok" /tmp/hub3.out' \
+	"hub: a guest that joins later reaches the two already there (rc $rc)" /tmp/hub3.out
 # kill -9 of one (the launcher, as the user's kill would): the others go on.
 kill -9 $(guest_pid 10.2.0.1/24)
 wait $h1
