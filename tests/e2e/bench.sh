@@ -94,7 +94,8 @@ if [ -f /guest/initrd-net.gz ] && [ -f /modules/tun.ko ] && insmod /lg.ko; then
 		lguest.nettest=iperf:10.2.0.1 >/tmp/nh2.out 2>&1
 	kill $h1
 	wait $h1
-	ratio "iperf3 guest->guest over hub (Mbit/s, guest and host loopback)" "$(mbits up 10.2.0.1 /tmp/nh2.out)" "$lo"
+	ratio "iperf3 guest->guest over hub, sending (Mbit/s, guest and host loopback)" "$(mbits up 10.2.0.1 /tmp/nh2.out)" "$lo"
+	ratio "iperf3 guest->guest over hub, receiving (Mbit/s, guest and host loopback)" "$(mbits down 10.2.0.1 /tmp/nh2.out)" "$lo"
 	kill "$(pidof iperf3)" 2>/dev/null
 	rmmod lg
 fi
