@@ -35,7 +35,8 @@
 
 #include <slirp/libslirp.h>
 
-#define FRAME_MAX	(65536 + 14 + 4)	/* as the launcher's NET_FRAME_MAX */
+#include "net.h"	/* NET_FRAME_MAX: the launcher's largest frame */
+
 #define FORWARDS_MAX	16
 #define POLLS_MAX	1024
 
@@ -243,7 +244,7 @@ static int cb_get_revents(int idx, void *opaque)
 
 /* --- frames from the guest ----------------------------------------------------- */
 
-static uint8_t inbuf[4 + FRAME_MAX];
+static uint8_t inbuf[4 + NET_FRAME_MAX];
 static size_t have;
 
 /* Read what the launcher sent; hand each whole frame to libslirp. */
@@ -261,7 +262,7 @@ static void from_launcher(Slirp *slirp)
 	while (have - off >= 4) {
 		memcpy(&len, inbuf + off, 4);
 		len = ntohl(len);
-		if (len > FRAME_MAX || len < 14)
+		if (len > NET_FRAME_MAX || len < 14)
 			die("the launcher sent a %u-byte frame: the stream is broken", len);
 		if (have - off < 4 + len)
 			break;

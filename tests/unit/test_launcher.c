@@ -19,25 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "tap.h"
 #include <arpa/inet.h>
 #include <poll.h>
 #include <sys/socket.h>
 
-static int n, failed;
 static char dir[] = "/tmp/lguest-unit.XXXXXX";
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		failed++;
-}
 
 /* --- memory sizes ------------------------------------------------------- */
 
@@ -913,11 +901,7 @@ static void test_net(void)
 
 int main(void)
 {
-	/*
-	 * prove merges our stderr (the launcher's messages) into stdout: a
-	 * block-buffered stdout could be cut mid-"ok 102" by such a message.
-	 */
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	tap_start();
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");
 		return 1;
@@ -946,7 +930,6 @@ int main(void)
 	test_offload();
 	test_net();
 
-	printf("1..%d\n", n);
 	{
 		char cmd[300];
 
@@ -954,5 +937,5 @@ int main(void)
 		if (system(cmd) != 0)
 			fprintf(stderr, "could not remove %s\n", dir);
 	}
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -18,22 +18,10 @@ struct mmio_case {
 	u32 len, accept, size, write, reg, high8;
 };
 
+#include "tap.h"
+
 extern const struct mmio_case mmio_cases[], mmio_cases_end[];
 
-static int n, failed;
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		failed++;
-}
 
 static const char *hex(const u8 *p, unsigned int len)
 {
@@ -108,6 +96,5 @@ int main(void)
 	   lg_mmio_reg_merge(&in, 0x11223344, 0xdeadbeef) == 0xdeadbeef,
 	   "long (%%eax): value and merge");
 
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -22,22 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
-static int n, failed;
+#include "tap.h"
+
 static const char *helper;
 static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		failed++;
-}
 
 /* Start the helper with extra arguments; *fd is our end; 'R', or what we read. */
 static pid_t start(int *fd, int *ready, const char *a1, const char *a2)
@@ -200,7 +188,7 @@ int main(int argc, char **argv)
 	unsigned int port = 20000 + (unsigned int)getpid() % 20000;
 	pid_t pid;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	tap_start();
 	if (argc != 2) {
 		fprintf(stderr, "usage: test-slirp PATH-OF-lguest-slirp\n");
 		return 2;
@@ -298,6 +286,5 @@ int main(int argc, char **argv)
 	ok(ready != 'R' && st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 1,
 	   "a bad --forward is refused before it says ready (status %#x)", st);
 
-	printf("1..%d\n", n);
-	return failed != 0;
+	return tap_done();
 }
