@@ -1,5 +1,6 @@
 #!/bin/sh
-# build-module.sh FLAVOUR: build lg.ko against the unpacked headers of the
+# build-module.sh FLAVOUR: build lg.ko (and the rig's test helper
+# lgprobe.ko, tests/kmod/, beside it) against the unpacked headers of the
 # stock Debian kernel FLAVOUR (or, for "debug", the debug host kernel's
 # tree) and print its path.  Sources are mirrored into
 # build/FLAVOUR/ (kbuild writes objects beside them) so both flavours can be
@@ -25,14 +26,19 @@ mkdir -p "$dst"
 exec 8>"$dst/.lock"
 flock 8
 key=$( (tar -C "$TOP" -cf - --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
-	module include switcher VERSION; echo "$kdir") | sha256sum | cut -c1-16)
+	module include switcher VERSION tests/kmod; echo "$kdir") | sha256sum | cut -c1-16)
 if [ ! -f "$ko" ] || [ "$(cat "$dst/.key" 2>/dev/null)" != "$key" ]; then
-	rm -rf "$dst/module" "$dst/include" "$dst/switcher" "$dst/VERSION" "$dst/.key"
-	cp -a "$TOP/module" "$TOP/include" "$TOP/switcher" "$TOP/VERSION" "$dst/"
+	rm -rf "$dst/module" "$dst/include" "$dst/switcher" "$dst/VERSION" "$dst/kmod" "$dst/.key"
+	cp -a "$TOP/module" "$TOP/include" "$TOP/switcher" "$TOP/VERSION" "$TOP/tests/kmod" "$dst/"
 	log=$dst/module-build.log
 	if ! make -C "$kdir" M="$dst/module" modules >"$log" 2>&1; then
 		cat "$log" >&2
 		die "lg.ko failed to build for $flavour"
+	fi
+	# lgprobe only means something on a host lg.ko serves.
+	if [ "$flavour" != amd64 ] && ! make -C "$kdir" M="$dst/kmod" modules >>"$log" 2>&1; then
+		cat "$log" >&2
+		die "lgprobe.ko (tests/kmod) failed to build for $flavour"
 	fi
 	echo "$key" >"$dst/.key"
 fi

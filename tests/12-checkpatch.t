@@ -1,10 +1,10 @@
 #!/bin/sh
 # Kernel-side code follows the kernel's coding style: checkpatch.pl from the
-# pinned tree, --no-tree -f, must find nothing in module/ and switcher/, and
+# pinned tree, --no-tree -f, must find nothing in module/, switcher/ and tests/kmod/, and
 # no errors in the guest patch series.
 . "$(dirname "$0")/lib/rig.sh"
 cd "$RIG_TOP" || exit 1
-files=$(ls module/*.c module/*.h module/x86/*.c module/x86/*.h module/x86/*.S switcher/*.S switcher/*.h 2>/dev/null)
+files=$(ls module/*.c module/*.h tests/kmod/*.c module/x86/*.c module/x86/*.h module/x86/*.S switcher/*.S switcher/*.h 2>/dev/null)
 . "$RIG_TOP/tests/lib/tap.sh"
 for f in $files; do
 	if out=$(scripts/checkpatch.sh "$f" 2>&1); then

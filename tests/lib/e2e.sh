@@ -25,7 +25,11 @@ e2e_run() {
 		"$RIG_TOP/scripts/build-module.sh" debug >/dev/null ||
 			{ echo "Bail out! lg.ko does not build for the debug host kernel"; exit 1; }
 	fi
-	rig_need "$kernel" "$ko" "$RIG_BUILD/launcher/lguest" "$RIG_BUILD/tools/blkcheck" \
+	# The tests' helper module (tests/kmod/lgprobe.c), beside lg.ko on
+	# every host lg.ko serves.
+	probe=
+	[ "$flavour" = amd64 ] || probe=${ko%/module/lg.ko}/kmod/lgprobe.ko
+	rig_need "$kernel" "$ko" $probe "$RIG_BUILD/launcher/lguest" "$RIG_BUILD/tools/blkcheck" \
 		"$RIG_BUILD/tools/runas" "$RIG_BUILD/tools/devpoke" "$RIG_BUILD/tools/devfuzz" \
 		"$guest/vmlinux"
 
@@ -42,7 +46,7 @@ e2e_run() {
 	cp "$RIG_TOP/tests/e2e/host-init.sh" "$root/init"
 	# All of them: a test may run others in the same boot (hardening.sh).
 	cp "$RIG_TOP"/tests/e2e/*.sh "$RIG_TOP/tests/lib/tap.sh" "$root/tests/"
-	cp "$ko" "$RIG_BUILD/launcher/lguest" "$RIG_BUILD/tools/runas" "$RIG_BUILD/tools/devpoke" \
+	cp "$ko" $probe "$RIG_BUILD/launcher/lguest" "$RIG_BUILD/tools/runas" "$RIG_BUILD/tools/devpoke" \
 		"$RIG_BUILD/tools/devfuzz" "$root/"
 	cp "$guest/vmlinux" "$root/guest/vmlinux"
 	cp "$other/vmlinux" "$root/guest/vmlinux-other"
