@@ -119,11 +119,28 @@ e2e_run() {
 	[ "${got%% *}" = "$krel" ] && ok "lg.ko vermagic is for $krel ($got)" ||
 		nok "lg.ko vermagic '$got' is for '$krel'"
 
+	# RIG_MCE=N: machine checks injected while the test runs
+	# (rig_mce_inject); the test reads N from rig_mce= on its command line.
+	mce= injector=
+	if [ -n "${RIG_MCE:-}" ]; then
+		RIG_MON=$dir/monitor
+		mkfifo "$RIG_MON.in" "$RIG_MON.out"
+		qargs="$qargs -chardev pipe,id=mce,path=$RIG_MON -mon chardev=mce,mode=readline"
+		mce="rig_mce=$RIG_MCE"
+		rig_mce_inject "$dir/results.log" "$RIG_MCE" &
+		injector=$!
+	fi
 	start=$(date +%s)
 	RIG_QEMU_ARGS="$qargs ${RIG_QEMU_ARGS:-}" \
 		rig_boot "$kernel" "$dir/initrd.gz" "$(rig_cpu "$flavour")" "$tmo" \
-		"$dir/console.log" "$dir/results.log" "rig_test=$test" ${RIG_APPEND:-}
+		"$dir/console.log" "$dir/results.log" "rig_test=$test" $mce ${RIG_APPEND:-}
 	rc=$?
+	# An injector still waiting (the test never asked, or QEMU never
+	# opened the monitor) goes with the boot.
+	if [ -n "$injector" ]; then
+		kill "$injector" $(cat "$RIG_MON.drain" 2>/dev/null) 2>/dev/null
+		wait "$injector" 2>/dev/null
+	fi
 	secs=$(($(date +%s) - start))
 	echo "# $flavour host booted with -cpu $(rig_cpu "$flavour"): qemu rc $rc after ${secs}s; logs in $dir"
 

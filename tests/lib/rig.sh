@@ -93,6 +93,29 @@ rig_host_log_bad() {
 	grep -naE '^\[ *[0-9]+\.[0-9]+\].*(Oops|BUG:| BUG [a-z]|WARNING:|general protection|Kernel panic|UBSAN:|KFENCE:|suspected memory leak|kmemleak report|list_(add|del) corruption|blocked for more than|soft lockup|rcu_.*stall)' "$1"
 }
 
+# rig_mce_inject RESULTS_LOG N: run beside rig_boot (RIG_MCE=N in
+# e2e_run).  When the test inside prints "# rig: inject mce", inject N
+# machine checks into CPU 0 through QEMU's monitor, 0.3 s apart, at
+# whatever the CPU is doing then.  QEMU raises #MC only for uncorrected
+# errors; this one (valid, enabled, uncorrected, not signalled, restart IP
+# valid) is one Linux logs and survives.  The monitor is a FIFO pair,
+# $RIG_MON.in and .out, that rig_boot hands QEMU.
+rig_mce_inject() {
+	res=$1 n=$2 i=0
+	cat "$RIG_MON.out" >/dev/null &
+	echo $! >"$RIG_MON.drain"
+	exec 9>"$RIG_MON.in"
+	until grep -q '^# rig: inject mce' "$res" 2>/dev/null; do
+		sleep 0.2
+	done
+	while [ $i -lt "$n" ]; do
+		echo "mce 0 1 0xb000000000000000 0x7 0 0" >&9
+		i=$((i + 1))
+		sleep 0.3
+	done
+	exec 9>&-
+}
+
 rig_tail() {
 	echo "# --- last lines of $1 ---"
 	tail -n "${2:-40}" "$1" | sed 's/^/#   /'
