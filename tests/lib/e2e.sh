@@ -52,10 +52,11 @@ e2e_run() {
 	cp "$other/vmlinux" "$root/guest/vmlinux-other"
 	if [ -f "$RIG_BUILD/guest/initrd.gz" ]; then
 		cp "$RIG_BUILD/guest/initrd.gz" "$root/guest/initrd.gz"
-		# The same with blkcheck added (a second cpio after the first,
-		# which the kernel unpacks over it), for the disk workload.
+		# The same with blkcheck and microbench added (a second cpio
+		# after the first, which the kernel unpacks over it), for the
+		# disk workload and the benchmarks.
 		mkdir -p "$dir/blk/bin"
-		cp "$RIG_BUILD/tools/blkcheck" "$dir/blk/bin/"
+		cp "$RIG_BUILD/tools/blkcheck" "$RIG_BUILD/tools/microbench" "$dir/blk/bin/"
 		{ cat "$RIG_BUILD/guest/initrd.gz"; (cd "$dir/blk" && find . | LC_ALL=C sort |
 			cpio -o -H newc -R 0:0 --quiet | gzip -1); } >"$root/guest/initrd-blk.gz"
 	fi
@@ -72,6 +73,7 @@ e2e_run() {
 		find "$RIG_BUILD/guests" -maxdepth 1 -type f ! -name '*.o' -exec cp {} "$root/guests/" \;
 	fi
 	cp "$RIG_BUILD/tools/speedloop" "$RIG_BUILD/tools/fpuloop" "$RIG_BUILD/tools/blkcheck" \
+		"$RIG_BUILD/tools/microbench" \
 		"$RIG_BUILD/tools/netsink" "$RIG_BUILD/tools/mktap" \
 		"$RIG_BUILD/tools/lguest-wrongabi" "$RIG_BUILD/tools/irqlaunch" \
 		"$RIG_BUILD/tools/mmiolaunch" "$root/"
