@@ -159,6 +159,7 @@ struct lguest {
 	u64 gdt[LGUEST_GDT_ENTRIES];
 	u64 idt[256];
 	u32 ss1, esp1;			/* LHCALL_SET_STACK */
+	u64 syscall_gate;		/* int $0x80 straight to the guest, or 0 */
 	u32 lguest_data;		/* gpa, 0: not registered */
 	unsigned int next_hcall;	/* the async ring's next slot */
 	unsigned long cr2;		/* of the last page fault */
@@ -272,6 +273,7 @@ enum lg_verdict lg_load_idt_entry(struct lguest *lg, u32 vector, u32 lo,
 				  u32 hi);
 bool lg_fixup_regs(struct lguest *lg);
 bool lg_valid_stack_segment(struct lguest *lg, u32 sel, unsigned int rpl);
+bool lg_kernel_code(struct lguest *lg, u32 sel);
 u32 lg_segment_base(struct lguest *lg, u32 sel);
 
 /* Mechanisms: page_tables.c */
@@ -282,6 +284,7 @@ bool lg_switcher_mapped(struct lguest *lg, int cpu);
 enum lg_verdict lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode,
 			       u32 *mmio_gpa);
 unsigned long lg_shadow_cr3(struct lguest *lg);
+bool lg_shadow_writable(struct lguest *lg, u32 vaddr, u32 len);
 void lg_new_pgtable(struct lguest *lg, u32 gpgdir, u32 flush_below);
 void lg_flush_tlb(struct lguest *lg, bool all);
 void lg_drop_guest_entry(struct lguest *lg, u32 gpgdir, u32 vaddr,
@@ -297,6 +300,7 @@ int lg_mmio_done(struct lguest *lg, u32 value);
 u32 lg_guest_eflags(struct lguest *lg, bool clear_if);
 bool lg_deliver_trap(struct lguest *lg, unsigned int vector, bool has_err);
 void lg_page_fault(struct lguest *lg);
+u64 lg_direct_syscall_gate(struct lguest *lg);
 
 /* Mechanisms: interrupts.c */
 void lg_irq_init(struct lguest *lg);

@@ -590,6 +590,36 @@ enum lg_verdict lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode,
 	return LG_OK;
 }
 
+/*
+ * Can the CPU write [vaddr, vaddr + len) in ring 1 through the shadow
+ * without faulting?  Made so now where the guest's own tables allow it: a
+ * direct system call's trap frame (Tour 375) is pushed by the CPU, with
+ * nobody to fix a fault on the way.
+ */
+bool lg_shadow_writable(struct lguest *lg, u32 vaddr, u32 len)
+{
+	const lg_pte_t want = _PAGE_PRESENT | _PAGE_RW;
+	u32 va, last = vaddr + len - 1;
+
+	if (!len || last < vaddr || last >= lg_sw.base)
+		return false;
+	for (va = vaddr & PAGE_MASK;; va += PAGE_SIZE) {
+		lg_pte_t *spte = lg_pte(lg, lg_cur(lg), va, false);
+
+		if (!spte || (*spte & want) != want) {
+			u32 err = 2, gpa;
+
+			if (lg_demand_page(lg, va, &err, &gpa) != LG_OK)
+				return false;
+			spte = lg_pte(lg, lg_cur(lg), va, false);
+			if (!spte || (*spte & want) != want)
+				return false;
+		}
+		if (va == (last & PAGE_MASK))
+			return true;
+	}
+}
+
 /* Where the guest's top-level table for pgdir may be. */
 static bool lg_valid_gpgdir(struct lguest *lg, u32 gpgdir)
 {

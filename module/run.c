@@ -124,6 +124,9 @@ int lg_run(struct lguest *lg)
 		}
 		if (lg->exit_ready || !lg_fixup_regs(lg))
 			break;
+		lg->syscall_gate = lg_direct_syscall_gate(lg);
+		if (lg->exit_ready)
+			break;
 
 		preempt_disable();
 		local_irq_disable();

@@ -115,7 +115,7 @@ enum lg_verdict lg_load_gdt_entry(struct lguest *lg, u32 i, u32 lo, u32 hi)
 }
 
 /* A ring-1 code segment of the guest's, for its trap handlers. */
-static bool lg_kernel_code(struct lguest *lg, u32 sel)
+bool lg_kernel_code(struct lguest *lg, u32 sel)
 {
 	u64 d = lg_desc_of(lg, sel);
 

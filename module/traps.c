@@ -12,6 +12,7 @@
 #define pr_fmt(fmt) "lguest: " fmt
 #include <linux/kernel.h>
 #include <linux/uaccess.h>
+#include <asm/irq_vectors.h>
 #include <asm/processor-flags.h>
 #include "lg.h"
 
@@ -106,6 +107,40 @@ bool lg_deliver_trap(struct lguest *lg, unsigned int vector, bool has_err)
 	r->eip = ((gate >> 32) & 0xffff0000) | (gate & 0xffff);
 	r->eflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF);
 	return true;
+}
+
+/*
+ * Tour 375: System calls without us
+ *
+ * A system call from the guest's user programs is "int $0x80", and
+ * reflecting it (above) costs two world switches.  When the guest's gate
+ * for it is a trap gate, the CPU itself can take it from ring 3 to the
+ * guest's ring-1 handler, on the kernel stack LHCALL_SET_STACK named
+ * (the TSS's ss1:esp1), without leaving the guest.  A trap gate leaves
+ * the real interrupt flag on, so host interrupts still stop the guest;
+ * the guest's handler turns its virtual flag off in its first
+ * instruction, inside its no-interrupt window.  The CPU checks the gate,
+ * the segments and the stack as it would for any kernel: what it cannot
+ * survive is a fault while pushing the frame, so the stack must be
+ * writable in the shadow now.  This gate, or 0 to have the system call
+ * come to us as any trap does (where a bad stack kills the guest with a
+ * reason).  Checked before every entry: the guest may have changed its
+ * GDT, its stack or its page tables since.
+ */
+u64 lg_direct_syscall_gate(struct lguest *lg)
+{
+	u64 gate = lg->idt[IA32_SYSCALL_VECTOR];
+	u32 hi = gate >> 32, lo = gate;
+
+	if (!gate || ((hi >> 8) & 0x1f) != 0xF || ((hi >> 13) & 3) != 3)
+		return 0;
+	if (!lg_kernel_code(lg, lo >> 16) || !lg->ss1 ||
+	    !lg_valid_stack_segment(lg, lg->ss1, 1))
+		return 0;
+	/* ss, esp, eflags, cs and eip: five words below esp1. */
+	if (!lg_shadow_writable(lg, lg_segment_base(lg, lg->ss1) + lg->esp1 - 20, 20))
+		return 0;
+	return gate;
 }
 
 /*

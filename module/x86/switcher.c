@@ -41,6 +41,9 @@ static struct {
 	u16 segment;
 } __packed lg_entry;
 
+/* The gate for int $0x80 when it comes to us: the same on every CPU. */
+static u64 lg_syscall_stub_gate;
+
 /* An interrupt gate to one of the Switcher's trap stubs. */
 static u64 lg_gate(u32 offset, unsigned int dpl)
 {
@@ -82,6 +85,7 @@ static void lg_init_cpu_pages(int cpu, u32 stubs, u32 stub_size)
 
 	for (v = 0; v < 256; v++)
 		st->idt[v] = lg_gate(stubs + v * stub_size, lg_gate_dpl(v));
+	lg_syscall_stub_gate = st->idt[IA32_SYSCALL_VECTOR];
 	st->guest_idt.limit = sizeof(st->idt) - 1;
 	st->guest_idt.base = (u32)st->idt;
 	st->guest_gdt.limit = sizeof(st->gdt) - 1;
@@ -314,6 +318,10 @@ bool lg_run_guest_once(struct lguest *lg)
 	for (i = 0; i < LGUEST_GDT_ENTRIES; i++)
 		if (!lg_host_gdt_slot(i))
 			st->gdt[i] = lg->gdt[i];
+	/* int $0x80: straight to the guest, or to us (Tour 375). */
+	st->idt[IA32_SYSCALL_VECTOR] = lg->syscall_gate ?: lg_syscall_stub_gate;
+	st->tss.ss1 = lg->ss1;
+	st->tss.esp1 = lg->esp1;
 	st->guest_cr3 = lg_shadow_cr3(lg);
 	st->nmi_pending = 0;
 	st->fault = 0;

@@ -33,6 +33,30 @@ guest hello 0 "hello from a guest in ring 1" "hello: prints and powers off, laun
 guest ring 0 "GUEST: PASS" "ring: runs in ring 1, cli/sti cannot touch the real IF"
 guest traps 0 "GUEST: PASS" "traps: exceptions reach the guest's handlers with vector, error code, cr2"
 guest user 0 "GUEST: PASS" "user: ring-3 code's system calls and faults reach the ring-1 kernel on its own stack"
+# System calls through a trap gate go straight from ring 3 to the guest's
+# ring-1 handler (Tour 375): 10^6 of them must leave the exit counter
+# (debugfs) nearly where it was; reflected, each would be an exit.
+$L $MEM $G/syscall >/tmp/sys.out 2>&1 &
+p=$!
+ex= n= i=0
+while kill -0 $p 2>/dev/null && [ $i -lt 1200 ]; do
+	[ -n "$ex" ] || ex=$(ls -d /sys/kernel/debug/lguest/$p-* 2>/dev/null | head -1)
+	if grep -q "calls done" /tmp/sys.out; then
+		n=$(sed -n 's/^exits //p' "$ex/exits" 2>/dev/null)
+		break
+	fi
+	sleep 0.1
+	i=$((i + 1))
+done
+wait $p
+rc=$?
+echo "# syscall guest: ${n:-?} exits in all for 10^6 system calls" >"$RES"
+if [ $rc = 0 ] && grep -q "GUEST: PASS" /tmp/sys.out && [ -n "$n" ] && [ "$n" -lt 20000 ]; then
+	ok "direct system calls: 10^6 from ring 3 reach the guest's handler with $n exits in all"
+else
+	nok "direct system calls: 10^6 from ring 3 reach the guest's handler with under 20000 exits (exit $rc, '$n' exits)"
+	diag </tmp/sys.out
+fi
 guest paging 0 "GUEST: PASS" "paging: 64 MB through two address spaces of its own, 4000 switches, A/D bits, its own faults"
 case $(uname -r) in *-pae) fmt="PAE tables" ;; *) fmt="2-level tables" ;; esac
 if printf '%s\n' "$out" | grep -q "paging: $fmt"; then
@@ -74,6 +98,7 @@ hostile() {
 	guest hello 0 "hello from a guest" "a guest runs fine after hostile $1"
 	out=$hostile_out
 }
+hostile syscall-stack "cannot deliver trap 128"
 hostile hcall "unknown hypercall 999"
 hostile idt "IDT entry 14: handler"
 hostile gdt-dpl0 "GDT entry 20 has DPL 0"
