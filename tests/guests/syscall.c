@@ -10,8 +10,6 @@
  */
 #include "guest.h"
 
-#define USER_CS	((14 << 3) | 3)
-#define USER_DS	((15 << 3) | 3)
 #define CALLS	1000000
 
 static char kstack[8192] __attribute__((aligned(16)));
@@ -77,8 +75,6 @@ void sys_done(void)
 
 void guest_main(void)
 {
-	u32 limit = (boot_ebx >> 12) - 1;
-	u32 lo = limit & 0xffff, hi = (limit & 0xf0000) | 0x00c00000;
 	u32 h = (u32)sys_entry;
 
 	lg_init();
@@ -86,17 +82,5 @@ void guest_main(void)
 	/* A trap gate (type 0xF) that ring 3 may use (DPL 3). */
 	hcall(LHCALL_LOAD_IDT_ENTRY, 0x80, idt_gate_lo(h),
 	      (h & 0xffff0000) | 0x8000 | (3 << 13) | (0xF << 8));
-	hcall(LHCALL_LOAD_GDT_ENTRY, 14, lo, hi | 0xfb00);	/* DPL 3 code */
-	hcall(LHCALL_LOAD_GDT_ENTRY, 15, lo, hi | 0xf300);	/* DPL 3 data */
-	hcall(LHCALL_SET_STACK, LGUEST_BOOT_DS, (u32)kstack + sizeof(kstack), 0);
-	asm volatile("movl %0, %%ds\n\t"
-		     "movl %0, %%es\n\t"
-		     "pushl %0\n\t"
-		     "pushl %1\n\t"
-		     "pushfl\n\t"
-		     "pushl %2\n\t"
-		     "pushl %3\n\t"
-		     "iret"
-		     : : "r" (USER_DS), "r" ((u32)ustack + sizeof(ustack)),
-		       "r" (USER_CS), "r" (user_loop) : "memory");
+	enter_ring3(user_loop, ustack + sizeof(ustack), kstack + sizeof(kstack));
 }

@@ -7,9 +7,6 @@
  */
 #include "guest.h"
 
-#define USER_CS	((14 << 3) | 3)
-#define USER_DS	((15 << 3) | 3)
-
 static char kstack[8192] __attribute__((aligned(16)));
 static char ustack[8192] __attribute__((aligned(16)));
 static volatile u32 calls, user_cs, user_ss, user_esp, gp_from_user, on_kstack;
@@ -60,23 +57,8 @@ int trap_hook(struct frame *f)
 
 void guest_main(void)
 {
-	u32 limit = (boot_ebx >> 12) - 1;
-	u32 lo = limit & 0xffff, hi = (limit & 0xf0000) | 0x00c00000;
-
 	lg_init();
 	set_all_traps();
 	set_trap(0x80);
-	hcall(LHCALL_LOAD_GDT_ENTRY, 14, lo, hi | 0xfb00);	/* DPL 3 code */
-	hcall(LHCALL_LOAD_GDT_ENTRY, 15, lo, hi | 0xf300);	/* DPL 3 data */
-	hcall(LHCALL_SET_STACK, LGUEST_BOOT_DS, (u32)kstack + sizeof(kstack), 0);
-	asm volatile("movl %0, %%ds\n\t"
-		     "movl %0, %%es\n\t"
-		     "pushl %0\n\t"
-		     "pushl %1\n\t"
-		     "pushfl\n\t"
-		     "pushl %2\n\t"
-		     "pushl %3\n\t"
-		     "iret"
-		     : : "r" (USER_DS), "r" ((u32)ustack + sizeof(ustack)),
-		       "r" (USER_CS), "r" (user_code) : "memory");
+	enter_ring3(user_code, ustack + sizeof(ustack), kstack + sizeof(kstack));
 }

@@ -97,44 +97,35 @@ static double b_pipe(void)
 	return t / n;
 }
 
-static double b_fork_exit(void)
+/* n children, one at a time; each execs us with --exit-now if exec. */
+static double fork_children(unsigned int n, bool exec)
 {
-	unsigned int n = 10 * scale;
 	double t = now_ns();
 
 	ops = n;
-
-	for (unsigned int i = 0; i < n; i++) {
-		pid_t pid = fork();
-
-		if (pid < 0)
-			die("fork");
-		if (pid == 0)
-			_exit(0);
-		waitpid(pid, NULL, 0);
-	}
-	return (now_ns() - t) / n;
-}
-
-static double b_fork_exec(void)
-{
-	unsigned int n = 5 * scale;
-	double t = now_ns();
-
-	ops = n;
-
 	for (unsigned int i = 0; i < n; i++) {
 		pid_t pid = fork();
 
 		if (pid < 0)
 			die("fork");
 		if (pid == 0) {
-			execl(self, self, "--exit-now", (char *)NULL);
-			_exit(127);
+			if (exec)
+				execl(self, self, "--exit-now", (char *)NULL);
+			_exit(exec ? 127 : 0);
 		}
 		waitpid(pid, NULL, 0);
 	}
 	return (now_ns() - t) / n;
+}
+
+static double b_fork_exit(void)
+{
+	return fork_children(10 * scale, false);
+}
+
+static double b_fork_exec(void)
+{
+	return fork_children(5 * scale, true);
 }
 
 /* Touch every page of a fresh anonymous mapping: one fault each. */

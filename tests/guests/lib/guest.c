@@ -161,6 +161,27 @@ void set_all_traps(void)
 			set_trap(v);
 }
 
+void enter_ring3(void (*entry)(void), void *ustack_top, void *kstack_top)
+{
+	u32 limit = (boot_ebx >> 12) - 1;
+	u32 lo = limit & 0xffff, hi = (limit & 0xf0000) | 0x00c00000;
+
+	hcall(LHCALL_LOAD_GDT_ENTRY, 14, lo, hi | 0xfb00);	/* DPL 3 code */
+	hcall(LHCALL_LOAD_GDT_ENTRY, 15, lo, hi | 0xf300);	/* DPL 3 data */
+	hcall(LHCALL_SET_STACK, LGUEST_BOOT_DS, (u32)kstack_top, 0);
+	asm volatile("movl %0, %%ds\n\t"
+		     "movl %0, %%es\n\t"
+		     "pushl %0\n\t"
+		     "pushl %1\n\t"
+		     "pushfl\n\t"
+		     "pushl %2\n\t"
+		     "pushl %3\n\t"
+		     "iret"
+		     : : "r" (USER_DS), "r" (ustack_top), "r" (USER_CS),
+		       "r" (entry) : "memory");
+	__builtin_unreachable();
+}
+
 extern char noirq_start[], noirq_end[];
 
 void lg_init(void)

@@ -86,6 +86,16 @@ extern volatile u32 resume_eip;
 	asm volatile("movl $1f, resume_eip\n\t" insn "\n1:" \
 		     ::: "memory", "eax", "ecx", "edx", "cc")
 
+/*
+ * Ring 3 for the rest of this run: flat user segments in GDT entries 14
+ * (code) and 15 (data), the kernel stack ring-3 traps land on, then
+ * "iret" to entry on ustack_top.
+ */
+#define USER_CS	((14 << 3) | 3)
+#define USER_DS	((15 << 3) | 3)
+void __attribute__((noreturn)) enter_ring3(void (*entry)(void), void *ustack_top,
+					   void *kstack_top);
+
 /* LHCALL_LGUEST_INIT, with our no-interrupt window (traps.S) registered. */
 void lg_init(void);
 /* Our handler for irq n (vector LGUEST_IRQ_BASE + n); set_trap() it. */
