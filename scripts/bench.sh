@@ -4,16 +4,18 @@
 # TSC cycles, the speed guest's loop against the same loop run natively,
 # the Linux guest's boot time against the same kernel booting natively
 # under QEMU, its fork+exec, tmpfs and disk figures against the host's,
-# the Debian image's boot time, and the network's (iperf3 over tap, user and
+# the Debian image's boot time, the kernel-entry microbenchmarks natively,
+# in the guest and in User-Mode Linux, and the network's (iperf3 over tap, user and
 # hub, ping over tap) against this host's own loopback.
 # The rig's host is itself emulated by QEMU (TCG), so compare figures with
 # each other, not with real hardware.
 set -eu
 RIG_TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$RIG_TOP/tests/lib/e2e.sh"
+uml=$("$RIG_TOP/scripts/build-uml.sh") || exit 1
 for f in ${*:-686 686-pae}; do
 	img=$("$RIG_TOP/scripts/build-image.sh") || exit 1
-	out=$(RIG_DISK=$img e2e_run "$f" bench.sh 1800)
+	out=$(RIG_DISK=$img RIG_UML=$uml/linux e2e_run "$f" bench.sh 2400)
 	if printf '%s\n' "$out" | grep -q '^not ok'; then
 		printf '%s\n' "$out" >&2
 		echo "bench: the $f run failed (logs in $RIG_LOGS/$f-bench)" >&2

@@ -13,43 +13,9 @@ for i in 1 2 3; do
 done
 rmmod lg
 
-# The kernel-entry microbenchmarks (tests/tools/microbench.c), natively on
-# this host and in the Linux guest, in this one boot: per workload the
-# medians (and spread) of both, their ratio, and what the guest's exits
-# were for while it ran (its debugfs counters, read in the second's pause
-# microbench -p makes after each line).
-if [ -f /guest/initrd-blk.gz ] && insmod /lg.ko; then
-	/microbench >/tmp/mbn.out 2>&1
-	/lguest --initrd=/guest/initrd-blk.gz 256m /guest/vmlinux lguest.microbench >/tmp/mbg.out 2>&1 &
-	p=$!
-	seen=0
-	while kill -0 $p 2>/dev/null; do
-		ex=$(ls -d /sys/kernel/debug/lguest/$p-* 2>/dev/null | head -1)
-		# MB-START, then a line per workload: snapshot N is taken
-		# after the Nth of those lines.
-		n=$(grep -c '^MB' /tmp/mbg.out)
-		if [ -n "$ex" ] && [ "$n" != "$seen" ]; then
-			cp "$ex/exits" /tmp/mbx.$n 2>/dev/null
-			seen=$n
-		fi
-		sleep 0.2
-	done
-	wait $p
-	echo "# bench: kernel-entry paths, ns per operation (median of 5, min-max), guest vs native; exits per operation in the guest" >"$RES"
-	i=0
-	tr -d '\r' </tmp/mbg.out | grep '^MB:' | while read -r _ name gm gl gh _ ops; do
-		i=$((i + 1))
-		set -- $(grep "^MB: $name " /tmp/mbn.out)
-		nm=$3 nl=$4 nh=$5
-		[ -n "$nm" ] || continue
-		# What the guest's exits were for, between the line before and this one.
-		why=$(awk -v ops="$ops" 'NR == FNR { a[$1] = $2; next }
-			{ d = $2 - a[$1]; if ($1 == "exits") { t = d; next } if (d / ops >= 0.01) r = r sprintf(" %s %.2f", $1, d / ops) }
-			END { printf "%.2f:%s", t / ops, r }' /tmp/mbx.$i /tmp/mbx.$((i + 1)) 2>/dev/null)
-		echo "# bench: $name: guest $gm ns ($gl-$gh), native $nm ns ($nl-$nh), guest/native $(awk "BEGIN{printf \"%.2f\", $gm / $nm}"); exits/op ${why%%:*} (${why#*:} )" >"$RES"
-	done
-	rmmod lg
-fi
+# The kernel-entry microbenchmarks: natively, in the Linux guest and in
+# User-Mode Linux (microbench.sh).
+RES=$RES sh "${0%/*}/microbench.sh"
 
 # The Linux guest: its boot (launcher start to the kernel running /init, as
 # the host sees the console) and its self-test's figures, then the same

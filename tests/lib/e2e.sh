@@ -66,6 +66,8 @@ e2e_run() {
 	echo "hello from ext4" >"$dir/ext4src/hello"
 	mke2fs -q -t ext4 -d "$dir/ext4src" "$root/guest/ro.ext4" 4M ||
 		{ echo "Bail out! mke2fs -d failed (e2fsprogs)"; exit 1; }
+	# User-Mode Linux, the peer make bench measures (scripts/bench.sh).
+	[ -z "${RIG_UML:-}" ] || cp "$RIG_UML" "$root/uml"
 	# The guest's self-test, for the host to run too (make bench).
 	cp "$RIG_TOP/initramfs/selftest" "$root/selftest"
 	if [ -d "$RIG_BUILD/guests" ]; then

@@ -12,8 +12,9 @@
  *   MB: NAME MEDIAN_NS MIN_NS MAX_NS REPS OPS
  * (nanoseconds per operation; OPS operations in all REPS).  "-q" does a
  * tenth of the work, for a smoke test; "-p" says MB-START and pauses a
- * second before the first and after each line, so that whoever reads the guest's exit counters between lines
- * reads them while nothing runs.
+ * second before the first and after each line, so that whoever reads the
+ * guest's exit counters between lines reads them while nothing runs.
+ * A NAME argument runs that workload only.
  * Run as "microbench --exit-now" it exits at once (the exec target).
  */
 #include <fcntl.h>
@@ -227,12 +228,15 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "--exit-now"))
 		return 0;
 	bool pause = false;
+	const char *only = NULL;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-q"))
 			scale = 1;
 		else if (!strcmp(argv[i], "-p"))
 			pause = true;
+		else
+			only = argv[i];
 	}
 	self = "/proc/self/exe";
 	/* The exec target must be a path that stays valid in the child. */
@@ -250,9 +254,22 @@ int main(int argc, char **argv)
 		puts("MB-START");
 		sleep(1);
 	}
+	bool found = !only;
+
+	for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++)
+		found |= only && !strcmp(only, b[i].name);
+	if (!found) {
+		fprintf(stderr, "microbench: no workload '%s'; they are:", only);
+		for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++)
+			fprintf(stderr, " %s", b[i].name);
+		fputc('\n', stderr);
+		return 2;
+	}
 	for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++) {
 		double r[REPS];
 
+		if (only && strcmp(only, b[i].name))
+			continue;
 		for (int k = 0; k < REPS; k++)
 			r[k] = b[i].run();
 		qsort(r, REPS, sizeof(r[0]), cmp);

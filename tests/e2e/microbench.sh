@@ -1,0 +1,50 @@
+#!/bin/sh
+# Runs inside the stock i386 host, for make bench (bench.sh runs it):
+# figures, not tests.
+RES=${RES:-/dev/stdout}
+# The kernel-entry microbenchmarks (tests/tools/microbench.c), natively on
+# this host, in the Linux guest and in User-Mode Linux, in this one boot:
+# per workload the medians (and spread) of each, the guest's ratios to the
+# other two, and what the guest's exits
+# were for while it ran (its debugfs counters, read in the second's pause
+# microbench -p makes after each line).  The guest runs once per setting
+# of lg.ko's switches that issue 16 added, so each change is measured
+# against its absence in the same boot.
+. "${0%/*}/mbsnap.sh"
+mb_guest() {	# mb_guest LABEL: one guest run, its lines labelled
+	mb_snap /tmp/mbg.out --initrd=/guest/initrd-blk.gz 256m /guest/vmlinux lguest.microbench
+	echo "# bench: kernel-entry paths ($1), ns per operation (median of 5, min-max), guest vs native and vs User-Mode Linux; exits per operation in the guest" >"$RES"
+	i=1
+	tr -d '\r' </tmp/mbg.out | grep '^MB:' | while read -r _ name gm gl gh _ ops; do
+		i=$((i + 1))
+		set -- $(grep "^MB: $name " /tmp/mbn.out)
+		nm=$3 nl=$4 nh=$5
+		[ -n "$nm" ] || continue
+		set -- $(grep "^MB: $name " /tmp/mbu.out 2>/dev/null)
+		uml="UML none"
+		[ -n "${3:-}" ] && uml="UML $3 ns ($4-$5), guest/UML $(awk "BEGIN{printf \"%.2f\", $gm / $3}")"
+		# What the guest's exits were for, over this line.
+		why=$(awk -v ops="$ops" 'NR == FNR { a[$1] = $2; next }
+			{ d = $2 - a[$1]; if ($1 == "exits") { t = d; next } if (d / ops >= 0.01) r = r sprintf(" %s %.2f", $1, d / ops) }
+			END { printf "%.2f:%s", t / ops, r }' /tmp/mbg.out.x.$((i - 1)) /tmp/mbg.out.x.$i 2>/dev/null)
+		echo "# bench: $name: guest $gm ns ($gl-$gh), native $nm ns ($nl-$nh), guest/native $(awk "BEGIN{printf \"%.2f\", $gm / $nm}"), $uml; exits/op ${why%%:*} (${why#*:} )" >"$RES"
+	done
+}
+if [ -f /guest/initrd-blk.gz ] && insmod /lg.ko; then
+	/microbench >/tmp/mbn.out 2>&1
+	# The peer: User-Mode Linux (scripts/build-uml.sh) on the same
+	# initramfs, when make bench brought it.
+	rm -f /tmp/mbu.out
+	if [ -x /uml ]; then
+		TMPDIR=/tmp /bin/timeout 1200 /uml mem=256M initrd=/guest/initrd-blk.gz \
+			lguest.microbench </dev/null 2>&1 | tr -d '\r' >/tmp/mbu.out
+		grep -q '^MB: memwalk' /tmp/mbu.out ||
+			{ echo "# bench: User-Mode Linux did not run the benchmark:"; tail -20 /tmp/mbu.out | sed 's/^/#   /'; } >"$RES"
+	fi
+	for pf in 0 1; do
+		echo $pf >/sys/module/lg/parameters/prefetch
+		mb_guest "prefetch=$pf"
+	done
+	rmmod lg
+fi
+
