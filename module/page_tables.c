@@ -573,7 +573,7 @@ static enum lg_verdict lg_walk(struct lguest *lg, u32 vaddr, u32 *errcode,
 #define LG_PREFETCH	16
 static bool lg_prefetch_on = true;
 module_param_named(prefetch, lg_prefetch_on, bool, 0644);
-MODULE_PARM_DESC(prefetch, "copy guest entries before their first fault: a faulting one's valid neighbours, and one the guest just changed (for comparing: make bench)");
+MODULE_PARM_DESC(prefetch, "copy a faulting entry's valid neighbours too (for comparing: make bench)");
 
 static void lg_prefetch(struct lguest *lg, u32 vaddr, lg_pte_t *spte,
 			const struct lg_gwalk *w)
@@ -604,53 +604,6 @@ static void lg_prefetch(struct lguest *lg, u32 vaddr, lg_pte_t *spte,
 		       (lg_limit_pte(g[i], w->dir) & (LG_COPY_FLAGS | _PAGE_RW));
 		lg->nr_prefetched++;
 	}
-}
-
-/*
- * An entry the guest just changed (LHCALL_SET_PTE, which Linux sends when
- * it flushes one page, as after a copy-on-write) will be used at once:
- * copy its new value now, in the current table, instead of waiting for
- * the fault.  The same rules as prefetch: valid, accessed, pinned, and
- * nothing written or killed on the way (the fault does that, if any).
- */
-static bool lg_peek_gentry(struct lguest *lg, u64 gpa, lg_pte_t *e)
-{
-	return gpa < lg->mem_size && lg_read_guest(lg, gpa, e, sizeof(*e));
-}
-
-static void lg_refill(struct lguest *lg, u32 vaddr)
-{
-	const lg_pte_t pa = _PAGE_PRESENT | _PAGE_ACCESSED;
-	struct lg_pgdir *pd = lg_cur(lg);
-	lg_pte_t dir, pte, *spte;
-	u64 gpa, gpfn;
-
-	if (!lg_prefetch_on || pd->gpgdir == LG_IDENTITY)
-		return;
-#ifdef CONFIG_X86_PAE
-	if (!lg_peek_gentry(lg, pd->gpgdir + (vaddr >> LG_TOP_SHIFT) * 8, &dir) ||
-	    !(dir & _PAGE_PRESENT))
-		return;
-	gpa = (dir & PTE_PFN_MASK) +
-	      ((vaddr >> LG_MID_SHIFT) & (LG_MID_ENTRIES - 1)) * 8;
-#else
-	gpa = pd->gpgdir + (vaddr >> LG_TOP_SHIFT) * sizeof(lg_pte_t);
-#endif
-	if (!lg_peek_gentry(lg, gpa, &dir) || (dir & (pa | _PAGE_PSE)) != pa)
-		return;
-	gpa = (dir & PTE_PFN_MASK) +
-	      ((vaddr >> PAGE_SHIFT) & (LG_PTE_ENTRIES - 1)) * sizeof(lg_pte_t);
-	if (!lg_peek_gentry(lg, gpa, &pte) || (pte & pa) != pa)
-		return;
-	gpfn = (pte & PTE_PFN_MASK) >> PAGE_SHIFT;
-	if (gpfn >= lg->mem_size >> PAGE_SHIFT || !lg->pages[gpfn])
-		return;
-	spte = lg_pte(lg, pd, vaddr, false);
-	if (!spte)
-		return;
-	*spte = ((lg_pte_t)page_to_pfn(lg->pages[gpfn]) << PAGE_SHIFT) |
-		(lg_limit_pte(pte, dir) & (LG_COPY_FLAGS | _PAGE_RW));
-	lg->nr_refilled++;
 }
 
 /*
@@ -884,14 +837,11 @@ void lg_drop_guest_entry(struct lguest *lg, u32 gpgdir, u32 vaddr,
 		for (i = 0; i < LG_PGDIRS; i++)
 			if (lg->shadow.dirs[i].top)
 				lg_drop_entry(lg, &lg->shadow.dirs[i], vaddr, level);
-		pd = lg_cur(lg);
-	} else {
-		pd = lg_find_pgdir(lg, gpgdir);
-		if (pd)
-			lg_drop_entry(lg, pd, vaddr, level);
+		return;
 	}
-	if (level == 0 && pd == lg_cur(lg))
-		lg_refill(lg, vaddr);
+	pd = lg_find_pgdir(lg, gpgdir);
+	if (pd)
+		lg_drop_entry(lg, pd, vaddr, level);
 }
 
 /*

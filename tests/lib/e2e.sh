@@ -4,7 +4,8 @@
 # print TAP: the
 # test's own results, then the rig's checks of the boot itself.
 # RIG_APPEND adds words to the host's kernel command line, for the test
-# to read from /proc/cmdline (e.g. devfuzz.seconds=600).
+# to read from /proc/cmdline (e.g. devfuzz.seconds=600).  RIG_EXTRA
+# names files for a one-off experiment, copied to the host's /extra.
 # shellcheck shell=sh
 . "${RIG_TOP:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib/rig.sh"
 . "$RIG_TOP/tests/lib/tap.sh"
@@ -66,6 +67,11 @@ e2e_run() {
 	echo "hello from ext4" >"$dir/ext4src/hello"
 	mke2fs -q -t ext4 -d "$dir/ext4src" "$root/guest/ro.ext4" 4M ||
 		{ echo "Bail out! mke2fs -d failed (e2fsprogs)"; exit 1; }
+	# Files for a one-off experiment (RIG_EXTRA="FILE..."), in /extra.
+	if [ -n "${RIG_EXTRA:-}" ]; then
+		mkdir -p "$root/extra"
+		cp $RIG_EXTRA "$root/extra/"
+	fi
 	# User-Mode Linux, the peer make bench measures (scripts/bench.sh).
 	[ -z "${RIG_UML:-}" ] || cp "$RIG_UML" "$root/uml"
 	# The guest's self-test, for the host to run too (make bench).
