@@ -53,11 +53,16 @@ e2e_run() {
 	cp "$other/vmlinux" "$root/guest/vmlinux-other"
 	if [ -f "$RIG_BUILD/guest/initrd.gz" ]; then
 		cp "$RIG_BUILD/guest/initrd.gz" "$root/guest/initrd.gz"
-		# The same with blkcheck and microbench added (a second cpio
+		# The same with blkcheck, microbench and hackbench added (a second cpio
 		# after the first, which the kernel unpacks over it), for the
 		# disk workload and the benchmarks.
 		mkdir -p "$dir/blk/bin"
 		cp "$RIG_BUILD/tools/blkcheck" "$RIG_BUILD/tools/microbench" "$dir/blk/bin/"
+		# Debian's hackbench and its C library (fetch-i386.sh), for
+		# microbench here and on the host below.
+		bench=$("$RIG_TOP/scripts/fetch-i386.sh")/bench
+		cp -a "$bench/." "$dir/blk/"
+		cp -a "$bench/." "$root/"
 		{ cat "$RIG_BUILD/guest/initrd.gz"; (cd "$dir/blk" && find . | LC_ALL=C sort |
 			cpio -o -H newc -R 0:0 --quiet | gzip -1); } >"$root/guest/initrd-blk.gz"
 	fi
