@@ -30,6 +30,11 @@ mb_guest() {	# mb_guest LABEL: one guest run, its lines labelled
 		echo "# bench: $name: guest $gm ns ($gl-$gh), native $nm ns ($nl-$nh), guest/native $(awk "BEGIN{printf \"%.2f\", $gm / $nm}"), $uml; exits/op ${why%%:*} (${why#*:} )" >"$RES"
 	done
 }
+# What one world switch's own instructions cost here (issue 16, item 4).
+if [ -f /lgprobe.ko ] && insmod /lgprobe.ko flush_cost=1; then
+	rmmod lgprobe
+	dmesg | sed -n 's/.*lgprobe: flush cost: /# bench: world switch pieces: /p' | tail -1 >"$RES"
+fi
 if [ -f /guest/initrd-blk.gz ] && insmod /lg.ko; then
 	/microbench >/tmp/mbn.out 2>&1
 	# The peer: User-Mode Linux (scripts/build-uml.sh) on the same
