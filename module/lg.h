@@ -116,11 +116,12 @@ struct lg_pgdir {
 	int mapped_cpu;			/* whose Switcher pages are mapped */
 };
 
-#define LG_PGDIRS	8		/* shadows kept for quick switches */
+#define LG_PGDIRS	128		/* most shadows kept for quick switches */
 #define LG_IDENTITY	0xffffffffu	/* gpgdir of the boot identity map */
 
 struct lg_shadow {
 	struct lg_pgdir dirs[LG_PGDIRS];
+	unsigned int n;			/* how many of dirs[] we use */
 	unsigned int cur;		/* the one in use */
 	unsigned int victim;		/* the next to recycle */
 };

@@ -363,8 +363,21 @@ static unsigned long lg_pages_cost(struct lguest *lg)
 			    PAGE_SIZE);
 }
 
+/*
+ * How many address spaces a guest's shadows cover.  Linux switches
+ * between all its runnable processes: a shadow thrown away is every page
+ * of that process faulted in again.  With 8, hackbench's 80 processes
+ * found their shadow 40% of the time and paid 12 faults for each that was
+ * gone (docs/bench.md); a shadow costs a page or two beyond the pages it
+ * maps, charged to the guest's user like them.
+ */
+static unsigned int lg_nr_shadows = LG_PGDIRS;
+module_param_named(shadows, lg_nr_shadows, uint, 0644);
+MODULE_PARM_DESC(shadows, "address spaces whose shadow page tables a new guest keeps (2-128)");
+
 int lg_shadow_init(struct lguest *lg)
 {
+	lg->shadow.n = clamp(lg_nr_shadows, 2u, (unsigned int)LG_PGDIRS);
 	if (!lg_charge(lg, lg_pages_cost(lg)))
 		return -EDQUOT;
 	lg->pages = kvcalloc(lg->mem_size >> PAGE_SHIFT, sizeof(*lg->pages),
@@ -386,7 +399,7 @@ void lg_shadow_free(struct lguest *lg)
 {
 	unsigned long i;
 
-	for (i = 0; i < LG_PGDIRS; i++)
+	for (i = 0; i < lg->shadow.n; i++)
 		lg_free_pgdir(lg, &lg->shadow.dirs[i]);
 	lg_free_shared(lg);
 	kfree(lg->ktab);
@@ -699,7 +712,7 @@ static struct lg_pgdir *lg_find_pgdir(struct lguest *lg, u32 gpgdir)
 {
 	unsigned int i;
 
-	for (i = 0; i < LG_PGDIRS; i++)
+	for (i = 0; i < lg->shadow.n; i++)
 		if (lg->shadow.dirs[i].top && lg->shadow.dirs[i].gpgdir == gpgdir)
 			return &lg->shadow.dirs[i];
 	return NULL;
@@ -730,12 +743,12 @@ void lg_new_pgtable(struct lguest *lg, u32 gpgdir, u32 flush_below)
 		lg->nr_pgdir_miss++;
 	if (!pd) {
 		/* A free slot, or the next victim in turn (not the current). */
-		for (i = 0; i < LG_PGDIRS && lg->shadow.dirs[i].top; i++)
+		for (i = 0; i < lg->shadow.n && lg->shadow.dirs[i].top; i++)
 			;
-		if (i == LG_PGDIRS) {
-			i = lg->shadow.victim++ % LG_PGDIRS;
+		if (i == lg->shadow.n) {
+			i = lg->shadow.victim++ % lg->shadow.n;
 			if (i == lg->shadow.cur)
-				i = lg->shadow.victim++ % LG_PGDIRS;
+				i = lg->shadow.victim++ % lg->shadow.n;
 			lg_free_pgdir(lg, &lg->shadow.dirs[i]);
 		}
 		pd = &lg->shadow.dirs[i];
@@ -749,7 +762,7 @@ void lg_new_pgtable(struct lguest *lg, u32 gpgdir, u32 flush_below)
 		flush_below = min(flush_below, lg_sw.base);
 		if (flush_below != lg->kernel_start) {
 			/* A new split: nothing we shared or kept holds. */
-			for (i = 0; i < LG_PGDIRS; i++)
+			for (i = 0; i < lg->shadow.n; i++)
 				if (lg->shadow.dirs[i].top) {
 					lg_detach_shared(lg, &lg->shadow.dirs[i]);
 					lg_flush_pgdir(lg, &lg->shadow.dirs[i]);
@@ -770,7 +783,7 @@ void lg_flush_tlb(struct lguest *lg, bool all)
 		lg_flush_pgdir(lg, lg_cur(lg));
 		return;
 	}
-	for (i = 0; i < LG_PGDIRS; i++)
+	for (i = 0; i < lg->shadow.n; i++)
 		if (lg->shadow.dirs[i].top)
 			lg_flush_pgdir(lg, &lg->shadow.dirs[i]);
 }
@@ -834,7 +847,7 @@ void lg_drop_guest_entry(struct lguest *lg, u32 gpgdir, u32 vaddr,
 		return;
 	}
 	if (lg->kernel_start && vaddr >= lg->kernel_start) {
-		for (i = 0; i < LG_PGDIRS; i++)
+		for (i = 0; i < lg->shadow.n; i++)
 			if (lg->shadow.dirs[i].top)
 				lg_drop_entry(lg, &lg->shadow.dirs[i], vaddr, level);
 		return;

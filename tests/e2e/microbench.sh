@@ -8,8 +8,8 @@ RES=${RES:-/dev/stdout}
 # other two, and what the guest's exits
 # were for while it ran (its debugfs counters, read in the second's pause
 # microbench -p makes after each line).  The guest runs once per setting
-# of lg.ko's switches that issue 16 added, so each change is measured
-# against its absence in the same boot.
+# of lg.ko's parameters that issue 16 added (prefetch, shadows), so each
+# change is measured against its absence in the same boot.
 . "${0%/*}/mbsnap.sh"
 mb_guest() {	# mb_guest LABEL: one guest run, its lines labelled
 	mb_snap /tmp/mbg.out --initrd=/guest/initrd-blk.gz 256m /guest/vmlinux lguest.microbench
@@ -46,9 +46,12 @@ if [ -f /guest/initrd-blk.gz ] && insmod /lg.ko; then
 		grep -q '^MB: memwalk' /tmp/mbu.out ||
 			{ echo "# bench: User-Mode Linux did not run the benchmark:"; tail -20 /tmp/mbu.out | sed 's/^/#   /'; } >"$RES"
 	fi
-	for pf in 0 1; do
-		echo $pf >/sys/module/lg/parameters/prefetch
-		mb_guest "prefetch=$pf"
+	# As before issue 16's item 2, then with each of its changes.
+	for set in "0 8" "1 8" "1 128"; do
+		set -- $set
+		echo $1 >/sys/module/lg/parameters/prefetch
+		echo $2 >/sys/module/lg/parameters/shadows
+		mb_guest "prefetch=$1 shadows=$2"
 	done
 	rmmod lg
 fi
