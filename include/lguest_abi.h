@@ -22,7 +22,9 @@
  *  7  three hypercall arguments, not four: struct lguest_hcall lost arg4
  *     (never read), so the ring's slots are 16 bytes.
  *  8  devices: a device window in struct lguest_init (mmio_base,
- *     mmio_size), LGUEST_EXIT_MMIO and LHREQ_MMIO_DONE.
+ *     mmio_size), LGUEST_EXIT_MMIO and LHREQ_MMIO_DONE.  Later, without
+ *     a new version (either side may be older: 0 means none),
+ *     lguest_data.features.
  */
 #ifndef _LGUEST_ABI_H
 #define _LGUEST_ABI_H
@@ -135,6 +137,18 @@ struct lguest_hcall {
  * LHCALL_LGUEST_INIT.  It must lie within guest memory and not cross a
  * page boundary.
  */
+/*
+ * lguest_data.features.  LGUEST_FEATURE_HOST_CR4: once on its own page
+ * tables, the guest's kernel can run under the host's SMEP, SMAP and UMIP
+ * (it never executes user pages and never uses sgdt, sidt, sldt, str or
+ * smsw), so the host need not switch them off and on around every entry.
+ * For SMAP the host sets EFLAGS.AC in the guest kernel's flags when it
+ * delivers a trap, and on a supervisor access to a user page made with AC
+ * clear; the guest sets AC itself where the CPU enters it directly (a
+ * direct system call).
+ */
+#define LGUEST_FEATURE_HOST_CR4	1
+
 struct lguest_data {
 	/*
 	 * Guest: X86_EFLAGS_IF (0x200) while its virtual interrupts are on.
@@ -160,7 +174,9 @@ struct lguest_data {
 	__u32 wallclock_sec, wallclock_nsec;
 	/* Host -> guest: 1 if page tables are PAE (3 levels), 0 if 2 levels. */
 	__u32 pae;
-	__u32 reserved[4];	/* zero; for later ABI versions */
+	/* Guest, before LHCALL_LGUEST_INIT: LGUEST_FEATURE_* it honours. */
+	__u32 features;
+	__u32 reserved[3];	/* zero; for later ABI versions */
 	__u8 hcall_status[LHCALL_RING_SIZE];
 	struct lguest_hcall hcalls[LHCALL_RING_SIZE];
 };

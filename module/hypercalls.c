@@ -18,7 +18,7 @@ static void lg_init_data(struct lguest *lg, u32 gpa)
 {
 	struct timespec64 now;
 	u32 reserve = 0 - lg_sw.base, base = lg_sw.base, khz = tsc_khz;
-	u32 sec, nsec, pae = IS_ENABLED(CONFIG_X86_PAE);
+	u32 sec, nsec, pae = IS_ENABLED(CONFIG_X86_PAE), features;
 
 	if (lg->lguest_data) {
 		lg_kill(lg, "LHCALL_LGUEST_INIT called twice");
@@ -34,8 +34,13 @@ static void lg_init_data(struct lguest *lg, u32 gpa)
 	ktime_get_real_ts64(&now);
 	sec = now.tv_sec;
 	nsec = now.tv_nsec;
-	/* The fields the host fills in. */
 	lg->lguest_data = gpa;
+	/* What the guest copes with; then the fields the host fills in. */
+	if (!lg_data_read(lg, features, &features)) {
+		lg_kill(lg, "LHCALL_LGUEST_INIT: cannot read lguest_data");
+		return;
+	}
+	lg->host_cr4 = features & LGUEST_FEATURE_HOST_CR4;
 	if (!lg_data_write(lg, reserve_mem, &reserve) ||
 	    !lg_data_write(lg, switcher_base, &base) ||
 	    !lg_data_write(lg, tsc_khz, &khz) ||

@@ -36,6 +36,7 @@
 #include <linux/uidgid.h>
 #include <linux/mm_types.h>
 #include <linux/hrtimer.h>
+#include <linux/preempt.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 #include <lguest_abi.h>
@@ -155,7 +156,8 @@ struct lguest {
 	unsigned long nr_exits, nr_host_irq, nr_demand, nr_guest_pf, nr_hcall[32],
 		      nr_async, nr_gp, nr_trap_other, nr_irq_delivered,
 		      nr_mmio_read, nr_mmio_write, nr_prefetched,
-		      nr_pgdir_hit, nr_pgdir_miss;
+		      nr_pgdir_hit, nr_pgdir_miss, nr_smap,
+		      nr_host_cr4;
 
 	struct lguest_regs regs;
 	u64 gdt[LGUEST_GDT_ENTRIES];
@@ -163,6 +165,9 @@ struct lguest {
 	u32 ss1, esp1;			/* LHCALL_SET_STACK */
 	u64 syscall_gate;		/* int $0x80 straight to the guest, or 0 */
 	u32 lguest_data;		/* gpa, 0: not registered */
+	bool host_cr4;			/* LGUEST_FEATURE_HOST_CR4 */
+	/* Puts the host's global pages back as we leave the CPU (run.c). */
+	struct preempt_notifier pn;
 	unsigned int next_hcall;	/* the async ring's next slot */
 	unsigned long cr2;		/* of the last page fault */
 
@@ -286,6 +291,8 @@ bool lg_switcher_mapped(struct lguest *lg, int cpu);
 enum lg_verdict lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode,
 			       u32 *mmio_gpa);
 unsigned long lg_shadow_cr3(struct lguest *lg);
+bool lg_under_host_cr4(struct lguest *lg);
+bool lg_shadow_user_page(struct lguest *lg, u32 vaddr);
 bool lg_shadow_writable(struct lguest *lg, u32 vaddr, u32 len);
 void lg_new_pgtable(struct lguest *lg, u32 gpgdir, u32 flush_below);
 void lg_flush_tlb(struct lguest *lg, bool all);
@@ -322,6 +329,7 @@ const char *lg_host_unsupported(void);
 int lg_switcher_init(void);
 void lg_switcher_exit(void);
 bool lg_run_guest_once(struct lguest *lg);
+void lg_restore_pge(void);
 
 /* The run loop: run.c */
 int lg_run(struct lguest *lg);

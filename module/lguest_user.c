@@ -47,6 +47,12 @@ static int lg_exits_show(struct seq_file *m, void *unused)
 	/* Not exits: what the shadow page tables did meanwhile. */
 	seq_printf(m, "prefetched %lu\npgdir_hits %lu\npgdir_misses %lu\n",
 		   lg->nr_prefetched, lg->nr_pgdir_hit, lg->nr_pgdir_miss);
+	/*
+	 * Entries under the host's SMEP, SMAP and UMIP (Tour 255), and the
+	 * exits among them for a guest kernel touching user pages with AC off.
+	 */
+	seq_printf(m, "host_cr4_entries %lu\nsmap_fixups %lu\n",
+		   lg->nr_host_cr4, lg->nr_smap);
 	for (i = 0; i < ARRAY_SIZE(lg->nr_hcall); i++)
 		if (lg->nr_hcall[i])
 			seq_printf(m, "hypercall_%u %lu\n", i, lg->nr_hcall[i]);

@@ -461,6 +461,31 @@ unsigned long lg_shadow_cr3(struct lguest *lg)
 	return __pa(lg_cur(lg)->top);
 }
 
+/*
+ * Does the guest run under the host's SMEP, SMAP and UMIP now (Tour 255)?
+ * Only one that said it can (LGUEST_FEATURE_HOST_CR4), and only on its
+ * own page tables: the boot identity map marks every page user.  The
+ * parameter is for measuring it against its absence (make bench).
+ */
+static bool lg_host_cr4_on = true;
+module_param_named(host_cr4, lg_host_cr4_on, bool, 0644);
+MODULE_PARM_DESC(host_cr4, "let guests that can run under the host's SMEP, SMAP and UMIP, writing CR4 only for PGE (default on)");
+
+bool lg_under_host_cr4(struct lguest *lg)
+{
+	return lg->host_cr4 && READ_ONCE(lg_host_cr4_on) &&
+	       lg_cur(lg)->gpgdir != LG_IDENTITY;
+}
+
+/* Does the shadow map vaddr as a present user page? */
+bool lg_shadow_user_page(struct lguest *lg, u32 vaddr)
+{
+	const lg_pte_t want = _PAGE_PRESENT | _PAGE_USER;
+	lg_pte_t *spte = lg_pte(lg, lg_cur(lg), vaddr, false);
+
+	return spte && (*spte & want) == want;
+}
+
 /* Read one entry of the guest's page tables, which must be in its RAM. */
 static enum lg_verdict lg_read_gentry(struct lguest *lg, u64 gpa,
 				      lg_pte_t *e)
@@ -478,13 +503,6 @@ static bool lg_write_gentry(struct lguest *lg, u64 gpa, lg_pte_t e)
 	return lg_write_guest(lg, gpa, &e, sizeof(e));
 }
 
-/*
- * Walk the guest's tables for vaddr as the CPU would for an access of
- * kind errcode.  LG_OK with the guest PTE (the accessed and dirty bits set
- * as the hardware would), LG_GUEST_FAULT with errcode adjusted,
- * LG_KILLED, or LG_MMIO with the PTE when it points into the device
- * window (which is never mapped: each access there must reach the host).
- */
 /* What a guest PTE under directory entry dir lets the CPU do through us. */
 static lg_pte_t lg_limit_pte(lg_pte_t pte, lg_pte_t dir)
 {
@@ -502,6 +520,14 @@ struct lg_gwalk {
 	u64 table;		/* the guest-physical address of its table */
 };
 
+/*
+ * Walk the guest's tables for vaddr as the CPU would for an access of
+ * kind errcode.  LG_OK with the guest PTE (the accessed and dirty bits set
+ * as the hardware would), LG_GUEST_FAULT with errcode adjusted,
+ * LG_KILLED, or LG_MMIO with the PTE when it points into the device
+ * window (which is never mapped: each access there must reach the host).
+ * w gets the directory entry and table the PTE came from.
+ */
 static enum lg_verdict lg_walk(struct lguest *lg, u32 vaddr, u32 *errcode,
 			       lg_pte_t *out, struct lg_gwalk *w)
 {

@@ -89,8 +89,24 @@ static void lg_handle_trap(struct lguest *lg)
 	}
 }
 
+/* This task leaves the CPU: the host's global pages come back (Tour 255). */
+static void lg_sched_out(struct preempt_notifier *pn, struct task_struct *next)
+{
+	lg_restore_pge();
+}
+
+static void lg_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	/* The next entry into the guest turns PGE off again, if it must. */
+}
+
+static struct preempt_ops lg_preempt_ops = {
+	.sched_in = lg_sched_in,
+	.sched_out = lg_sched_out,
+};
+
 /* Run the guest until the launcher has something to do. */
-int lg_run(struct lguest *lg)
+static int lg_run_loop(struct lguest *lg)
 {
 	bool entered;
 	int irq;
@@ -151,4 +167,18 @@ int lg_run(struct lguest *lg)
 		lg_handle_trap(lg);
 	}
 	return 0;
+}
+
+/* What read() on /dev/lguest runs, with the notifier on this task. */
+int lg_run(struct lguest *lg)
+{
+	int err;
+
+	preempt_notifier_init(&lg->pn, &lg_preempt_ops);
+	preempt_notifier_register(&lg->pn);
+	err = lg_run_loop(lg);
+	/* The launcher runs with global pages; then nothing turns them off. */
+	lg_restore_pge();
+	preempt_notifier_unregister(&lg->pn);
+	return err;
 }

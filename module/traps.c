@@ -106,6 +106,9 @@ bool lg_deliver_trap(struct lguest *lg, unsigned int vector, bool has_err)
 	r->cs = (gate >> 16) & 0xffff;
 	r->eip = ((gate >> 32) & 0xffff0000) | (gate & 0xffff);
 	r->eflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF);
+	/* Its handler may touch user pages under the host's SMAP. */
+	if (lg_under_host_cr4(lg))
+		r->eflags |= X86_EFLAGS_AC;
 	return true;
 }
 
@@ -156,6 +159,25 @@ void lg_page_fault(struct lguest *lg)
 			addr, (err & 2) ? "write" : (err & 16) ? "execute" : "read",
 			lg->regs.eip);
 		return;
+	}
+	/*
+	 * Under the host's SMAP (Tour 255), the guest kernel's touch of a
+	 * page its tables mark user faults unless EFLAGS.AC is on, where the
+	 * guest expects it to work: turn AC on and let it retry.  Under
+	 * SMEP, executing such a page is a bug it promised not to have.
+	 */
+	if (lg_under_host_cr4(lg) && (err & 5) == 1 &&
+	    lg_shadow_user_page(lg, addr)) {
+		if (err & 16) {
+			lg_kill(lg, "its kernel executed a user page at 0x%08x, which it promised not to (LGUEST_FEATURE_HOST_CR4)",
+				addr);
+			return;
+		}
+		if (!(lg->regs.eflags & X86_EFLAGS_AC)) {
+			lg->regs.eflags |= X86_EFLAGS_AC;
+			lg->nr_smap++;
+			return;
+		}
 	}
 	/* Something we have not copied from its page tables yet? */
 	switch (lg_demand_page(lg, addr, &err, &gpa)) {

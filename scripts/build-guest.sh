@@ -28,34 +28,7 @@ key=$( {
 		cat "$GP/$p"
 	done
 } | sha256sum | cut -c1-16)
-out=$CACHE/guest/out/$key
-if [ -f "$out/.done" ]; then
-	echo "$out"
-	exit 0
-fi
-# One build of a variant at a time: tests running side by side all ask for
-# the guest, and the work directory is shared.  Whoever waited finds it
-# built.
-mkdir -p "$CACHE/guest"
-exec 9>"$CACHE/guest/.lock$variant"
-flock 9
-if [ -f "$out/.done" ]; then
-	echo "$out"
-	exit 0
-fi
-tarball=$("$TOP/scripts/fetch-source.sh")
-command -v ccache >/dev/null || die "ccache missing (run 'make deps')"
-export CCACHE_DIR=$CACHE/ccache
-
-# Always the same paths, so ccache hits across keys.
-work=$CACHE/guest/work$variant
-src=$work/src
-obj=$work/obj
-log=$work/build.log
-rm -rf "$work"
-mkdir -p "$src" "$obj"
-echo "guest: unpacking linux-source $DEB_KERNEL_VERSION" >&2
-tar -xJf "$tarball" -C "$src" --strip-components=1
+kbuild_start guest "$key" "$variant"
 
 echo "guest: applying guest-patches/series" >&2
 "$TOP/scripts/apply-series.sh" "$src" "$GP" ||
@@ -63,8 +36,7 @@ echo "guest: applying guest-patches/series" >&2
 
 echo "guest: configuring" >&2
 mk() {
-	make -s -C "$src" O="$obj" ARCH=i386 CC="ccache gcc" HOSTCC="ccache gcc" \
-		KBUILD_BUILD_USER=lguest KBUILD_BUILD_HOST=lguest "$@"
+	kbuild_mk i386 "$@"
 }
 mk tinyconfig >"$log" 2>&1 || { tail -30 "$log" >&2; die "tinyconfig failed"; }
 (cd "$obj" && "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
@@ -88,11 +60,4 @@ EOF
 echo "guest: building vmlinux and bzImage (log: $log)" >&2
 mk -j"$(nproc)" vmlinux bzImage >>"$log" 2>&1 || { tail -40 "$log" >&2; die "guest kernel build failed"; }
 
-rm -rf "$out.tmp"
-mkdir -p "$out.tmp"
-cp "$obj/vmlinux" "$obj/arch/x86/boot/bzImage" "$obj/.config" "$out.tmp/"
-cp "$obj/.config" "$out.tmp/config"
-rm -rf "$out"
-mv "$out.tmp" "$out"
-touch "$out/.done"
-echo "$out"
+kbuild_finish vmlinux arch/x86/boot/bzImage .config .config=config

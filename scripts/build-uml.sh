@@ -11,33 +11,9 @@ set -eu
 
 frag=$TOP/scripts/uml.config
 key=$( { echo "$DEB_KERNEL_VERSION"; cat "$0" "$frag"; } | sha256sum | cut -c1-16)
-out=$CACHE/uml/out/$key
-if [ -f "$out/.done" ]; then
-	echo "$out"
-	exit 0
-fi
-mkdir -p "$CACHE/uml"
-exec 9>"$CACHE/uml/.lock"
-flock 9
-if [ -f "$out/.done" ]; then
-	echo "$out"
-	exit 0
-fi
-tarball=$("$TOP/scripts/fetch-source.sh")
-command -v ccache >/dev/null || die "ccache missing (run 'make deps')"
-export CCACHE_DIR=$CACHE/ccache
-
-work=$CACHE/uml/work
-src=$work/src
-obj=$work/obj
-log=$work/build.log
-rm -rf "$work"
-mkdir -p "$src" "$obj"
-echo "uml: unpacking linux-source $DEB_KERNEL_VERSION" >&2
-tar -xJf "$tarball" -C "$src" --strip-components=1
+kbuild_start uml "$key"
 mk() {
-	make -s -C "$src" O="$obj" ARCH=um SUBARCH=i386 CC="ccache gcc" HOSTCC="ccache gcc" \
-		KBUILD_BUILD_USER=lguest KBUILD_BUILD_HOST=lguest "$@"
+	kbuild_mk um SUBARCH=i386 "$@"
 }
 echo "uml: configuring" >&2
 mk defconfig >"$log" 2>&1 || { tail -30 "$log" >&2; die "defconfig failed"; }
@@ -52,10 +28,4 @@ mk -j"$(nproc)" linux >>"$log" 2>&1 || { tail -40 "$log" >&2; die "User-Mode Lin
 readelf -h "$obj/linux" | grep -q "Class: *ELF32" && ! readelf -l "$obj/linux" | grep -q INTERP ||
 	die "User-Mode Linux: $obj/linux is not a static i386 program"
 
-rm -rf "$out.tmp"
-mkdir -p "$out.tmp"
-cp "$obj/linux" "$obj/.config" "$out.tmp/"
-rm -rf "$out"
-mv "$out.tmp" "$out"
-touch "$out/.done"
-echo "$out"
+kbuild_finish linux .config

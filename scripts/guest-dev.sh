@@ -36,7 +36,7 @@ init)
 export)
 	abi=$(git_ rev-list --reverse base..HEAD | head -1)
 	out=$(mktemp -d)
-	git_ format-patch -q --no-signature --zero-commit -o "$out" "$abi..HEAD"
+	git_ format-patch -q --no-signature --zero-commit --abbrev=9 -o "$out" "$abi..HEAD"
 	rm -f "$GP"/0[0-9][0-9][0-9]-*.patch.new
 	"$TOP/scripts/sync-abi-patch.sh"
 	for f in "$GP"/0*.patch; do

@@ -57,3 +57,61 @@ pin_gone() {
   'apt-cache madison linux-source-6.1 linux-image-686:i386' lists, then run
   'make test' (the guest series must still apply with no fuzz or offset)."
 }
+
+# Kernels built from the pinned linux-source (the guest's, User-Mode
+# Linux's) share one life cycle, in $CACHE/AREA:
+#   kbuild_start AREA KEY [VARIANT]  print out/KEY and exit when it is
+#       built; else take AREA's lock (one build at a time: tests side by
+#       side all ask, and whoever waited finds it built), unpack a fresh
+#       source into work$VARIANT/src and set src, obj, log and out;
+#   kbuild_mk ARCH TARGET...         make in that tree, quietly, with ccache;
+#   kbuild_finish FILE[=NAME]...     copy the files from obj to out/KEY
+#       (as NAME if given), mark it built and print it.
+# The work tree's path never changes, so ccache hits across keys.
+kbuild_start() {
+	out=$CACHE/$1/out/$2
+	if [ -f "$out/.done" ]; then
+		echo "$out"
+		exit 0
+	fi
+	mkdir -p "$CACHE/$1"
+	exec 9>"$CACHE/$1/.lock${3:-}"
+	flock 9
+	if [ -f "$out/.done" ]; then
+		echo "$out"
+		exit 0
+	fi
+	tarball=$("$TOP/scripts/fetch-source.sh")
+	command -v ccache >/dev/null || die "ccache missing (run 'make deps')"
+	export CCACHE_DIR=$CACHE/ccache
+	work=$CACHE/$1/work${3:-}
+	src=$work/src
+	obj=$work/obj
+	log=$work/build.log
+	rm -rf "$work"
+	mkdir -p "$src" "$obj"
+	echo "$1: unpacking linux-source $DEB_KERNEL_VERSION" >&2
+	tar -xJf "$tarball" -C "$src" --strip-components=1
+}
+
+kbuild_mk() {
+	kbuild_arch=$1
+	shift
+	make -s -C "$src" O="$obj" ARCH="$kbuild_arch" CC="ccache gcc" HOSTCC="ccache gcc" \
+		KBUILD_BUILD_USER=lguest KBUILD_BUILD_HOST=lguest "$@"
+}
+
+kbuild_finish() {
+	rm -rf "$out.tmp"
+	mkdir -p "$out.tmp"
+	for f in "$@"; do
+		case $f in
+		*=*) cp "$obj/${f%%=*}" "$out.tmp/${f#*=}" ;;
+		*) cp "$obj/$f" "$out.tmp/" ;;
+		esac
+	done
+	rm -rf "$out"
+	mv "$out.tmp" "$out"
+	touch "$out/.done"
+	echo "$out"
+}

@@ -94,16 +94,19 @@ switch_to_guest:
 	/*
 	 * Global TLB entries would survive the %cr3 switch and hand the
 	 * guest host mappings: dropping PGE flushes them.  SMEP, SMAP and
-	 * UMIP would stop the guest kernel (ring 1 is "supervisor") from
-	 * using its own pages and instructions.  The host's CR4 comes back
-	 * on the way out.
+	 * UMIP would stop a guest kernel that does not cope with them (ring
+	 * 1 is "supervisor") from using its own pages and instructions; the
+	 * host says which bits go in cr4_clear.  Each write of CR4 costs a
+	 * TLB flush, so none when PGE is still off from the last exit.
 	 */
 	movl	SW_STATE + SW_HOST_CR4(%eax), %edx
 	movl	SW_STATE + SW_CR4_CLEAR(%eax), %ecx
 	notl	%ecx
-	andl	%ecx, %edx
-	movl	%edx, %cr4
-	movl	SW_STATE + SW_GUEST_CR3(%eax), %edx
+	andl	%edx, %ecx
+	cmpl	%edx, %ecx
+	je	7f
+	movl	%ecx, %cr4
+7:	movl	SW_STATE + SW_GUEST_CR3(%eax), %edx
 	movl	%edx, %cr3
 
 	/*
@@ -187,8 +190,19 @@ guest_exit:
 restore_host:
 	movl	SW_STATE + SW_HOST_CR3(%eax), %edx
 	movl	%edx, %cr3
+	/*
+	 * The host's CR4 comes back, but PGE alone may stay off: the host
+	 * runs correctly without global pages, and the next entry need not
+	 * flush again.  The module turns it back on when this task leaves
+	 * the CPU or the run loop (Tour 255).
+	 */
+	movl	%cr4, %ecx
 	movl	SW_STATE + SW_HOST_CR4(%eax), %edx
+	xorl	%edx, %ecx
+	andl	$~SW_CR4_PGE, %ecx
+	jz	8f
 	movl	%edx, %cr4
+8:
 	/*
 	 * The host's TSS descriptor is busy, and its everyday GDT is a
 	 * read-only alias: clear the busy bit and load TR through the

@@ -51,6 +51,7 @@
 #define SW_HOST_SP		8
 #define SW_GUEST_CR3		12
 #define SW_CR4_CLEAR		16	/* CR4 bits the guest must not run with */
+#define SW_CR4_PGE		0x80	/* X86_CR4_PGE */
 #define SW_NMI_PENDING		20	/* set by the Switcher, read by the host */
 #define SW_FAULT		24	/* vector + 1 of a trap inside the Switcher, */
 #define SW_FAULT_VM86		0x1000	/* or: this + the vector of a trap from vm86 mode */

@@ -41,6 +41,9 @@ static struct {
 	u16 segment;
 } __packed lg_entry;
 
+/* What a guest that cannot run under the host's CR4 runs without. */
+#define LG_CR4_CLEAR	(X86_CR4_PGE | X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_UMIP)
+
 /* The gate for int $0x80 when it comes to us: the same on every CPU. */
 static u64 lg_syscall_stub_gate;
 
@@ -102,8 +105,6 @@ static void lg_init_cpu_pages(int cpu, u32 stubs, u32 stub_size)
 	st->gdt[SW_GDT_DS] = LG_HOST_DS_DESC;
 	st->gdt[SW_GDT_TSS] = lg_desc((u32)&st->tss, sizeof(st->tss) - 1,
 				      0x89);
-	st->cr4_clear = X86_CR4_PGE | X86_CR4_SMEP | X86_CR4_SMAP |
-			X86_CR4_UMIP;
 	/* Clear the CPU's buffers on the way in where the host does. */
 	if (boot_cpu_has(X86_FEATURE_CLEAR_CPU_BUF) ||
 	    boot_cpu_has(X86_FEATURE_CLEAR_CPU_BUF_VM))
@@ -302,6 +303,34 @@ static bool lg_is_host_vector(u32 trap)
  * mapped for the guest (the tables for them are allocated beforehand, so
  * that is an internal error).
  */
+/*
+ * Tour 255: Global pages, lazily
+ *
+ * Entering the guest turns CR4.PGE off, and every write of CR4 costs a
+ * TLB flush (under QEMU's TCG, a quarter of an exit).  For a guest that
+ * runs under the host's SMEP, SMAP and UMIP (LGUEST_FEATURE_HOST_CR4), PGE
+ * is the only difference, and the Switcher leaves it off on the way out:
+ * the host runs correctly without global pages, its TLB entries just do
+ * not outlive a %cr3 switch, and the next entry writes only %cr3.  Here it
+ * comes back, when the task that runs the guest leaves the CPU (run.c's
+ * preempt notifier: other tasks never run without it) or returns to the
+ * launcher.  The host's own idea of CR4 keeps PGE all along, so whatever
+ * it writes to CR4 meanwhile (a global flush, say) only turns PGE on
+ * early, and the next entry turns it off again.
+ */
+void lg_restore_pge(void)
+{
+	unsigned long flags, cr4;
+
+	if (!boot_cpu_has(X86_FEATURE_PGE))
+		return;
+	local_irq_save(flags);
+	cr4 = native_read_cr4();
+	if (!(cr4 & X86_CR4_PGE))
+		asm volatile("mov %0, %%cr4" : : "r" (cr4 | X86_CR4_PGE) : "memory");
+	local_irq_restore(flags);
+}
+
 bool lg_run_guest_once(struct lguest *lg)
 {
 	int cpu = smp_processor_id();
@@ -323,6 +352,12 @@ bool lg_run_guest_once(struct lguest *lg)
 	st->tss.ss1 = lg->ss1;
 	st->tss.esp1 = lg->esp1;
 	st->guest_cr3 = lg_shadow_cr3(lg);
+	if (lg_under_host_cr4(lg)) {
+		st->cr4_clear = X86_CR4_PGE;
+		lg->nr_host_cr4++;
+	} else {
+		st->cr4_clear = LG_CR4_CLEAR;
+	}
 	st->nmi_pending = 0;
 	st->fault = 0;
 
@@ -405,6 +440,7 @@ static void __init lg_check_layout(void)
 	BUILD_BUG_ON(sizeof(struct lg_state_page) != PAGE_SIZE);
 	BUILD_BUG_ON(offsetof(struct lg_state_page, host_cr3) != SW_HOST_CR3);
 	BUILD_BUG_ON(offsetof(struct lg_state_page, host_cr4) != SW_HOST_CR4);
+	BUILD_BUG_ON(X86_CR4_PGE != SW_CR4_PGE);
 	BUILD_BUG_ON(offsetof(struct lg_state_page, host_sp) != SW_HOST_SP);
 	BUILD_BUG_ON(offsetof(struct lg_state_page, guest_cr3) != SW_GUEST_CR3);
 	BUILD_BUG_ON(offsetof(struct lg_state_page, cr4_clear) != SW_CR4_CLEAR);
@@ -460,13 +496,17 @@ int lg_switcher_init(void)
 	if (err)
 		return err;
 	err = lg_host_gdt_entries(true);
-	if (err)
+	if (err) {
 		lg_switcher_pages_free();
-	return err;
+		return err;
+	}
+	preempt_notifier_inc();
+	return 0;
 }
 
 void lg_switcher_exit(void)
 {
+	preempt_notifier_dec();
 	lg_host_gdt_entries(false);
 	lg_switcher_pages_free();
 }

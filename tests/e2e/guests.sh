@@ -57,6 +57,9 @@ else
 	nok "direct system calls: 10^6 from ring 3 reach the guest's handler with under 20000 exits (exit $rc, '$n' exits)"
 	diag </tmp/sys.out
 fi
+# A guest that runs under the host's SMEP, SMAP and UMIP (Tour 255): user
+# pages still work from ring 1, traps start with AC on, sgdt faults.
+guest hostcr4 0 "GUEST: PASS" "hostcr4: under the host's CR4, ring 1 still reaches user pages, traps start with AC on, UMIP holds"
 guest paging 0 "GUEST: PASS" "paging: 64 MB through two address spaces of its own, 4000 switches, A/D bits, its own faults"
 case $(uname -r) in *-pae) fmt="PAE tables" ;; *) fmt="2-level tables" ;; esac
 if printf '%s\n' "$out" | grep -q "paging: $fmt"; then
@@ -114,6 +117,7 @@ hostile pgdir-beyond "LHCALL_NEW_PGTABLE: 0x04010000 is not a page table in gues
 hostile async "unknown hypercall"
 hostile pte-switcher "page table update for 0x"
 hostile conread "LHCALL_CONSOLE_READ: a buffer of 64 bytes"
+hostile smep "its kernel executed a user page at 0x40000000"
 # QEMU's TCG lets ring 1 into vm86 mode (real CPUs do not): the Switcher
 # must not take the vm86 trap frame for its own (found by gfuzz).  The
 # guest loops there until a host interrupt stops it, which the host must

@@ -247,6 +247,14 @@ for pf in 0 1; do
 	eval "pr$pf=\$(mb_delta /tmp/mbf$pf.out fork-exec prefetched)"
 done
 echo "# linux guest, fork+exec: ${sf0:-?} shadow faults without prefetch, ${sf1:-?} with (${pr1:-?} entries prefetched)" >"$RES"
+# Under the host's CR4 (Tour 255): Linux asks for it, so every entry after
+# boot keeps the host's SMEP, SMAP and UMIP and writes CR4 only for PGE;
+# its own paths set EFLAGS.AC, so the host's SMAP fix-ups stay rare.
+fx=$(mb_delta /tmp/mbf1.out fork-exec exits) hc=$(mb_delta /tmp/mbf1.out fork-exec host_cr4_entries)
+sm=$(mb_delta /tmp/mbf1.out fork-exec smap_fixups)
+echo "# linux guest, fork+exec: ${fx:-?} exits, ${hc:-?} entries under the host's CR4, ${sm:-?} SMAP fix-ups" >"$RES"
+check '[ -n "$fx" ] && [ -n "$hc" ] && [ -n "$sm" ] && [ "$fx" -gt 0 ] && [ $((hc + 1)) -ge "$fx" ] && [ $((sm * 10)) -lt "$fx" ]' \
+	"Linux runs under the host's SMEP, SMAP and UMIP: every entry (${hc:-?} for ${fx:-?} exits), ${sm:-?} SMAP fix-ups" /tmp/mbf1.out
 check '[ -n "$sf0" ] && [ -n "$sf1" ] && [ "${pr0:-1}" = 0 ] && [ "${pr1:-0}" -gt 0 ] && [ $((sf1 * 4)) -lt $((sf0 * 3)) ]' \
 	"prefetch: fork+exec takes under 3/4 of the shadow faults (${sf0:-?} -> ${sf1:-?})" /tmp/mbf1.out
 

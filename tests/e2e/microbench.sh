@@ -8,7 +8,7 @@ RES=${RES:-/dev/stdout}
 # other two, and what the guest's exits
 # were for while it ran (its debugfs counters, read in the second's pause
 # microbench -p makes after each line).  The guest runs once per setting
-# of lg.ko's parameters that issue 16 added (prefetch, shadows), so each
+# of lg.ko's parameters that issue 16 added (prefetch, shadows, host_cr4), so each
 # change is measured against its absence in the same boot.
 . "${0%/*}/mbsnap.sh"
 mb_guest() {	# mb_guest LABEL: one guest run, its lines labelled
@@ -46,12 +46,14 @@ if [ -f /guest/initrd-blk.gz ] && insmod /lg.ko; then
 		grep -q '^MB: memwalk' /tmp/mbu.out ||
 			{ echo "# bench: User-Mode Linux did not run the benchmark:"; tail -20 /tmp/mbu.out | sed 's/^/#   /'; } >"$RES"
 	fi
-	# As before issue 16's item 2, then with each of its changes.
-	for set in "0 8" "1 8" "1 128"; do
+	# As before issue 16's item 2, then with its changes, then with the
+	# guest under the host's CR4 (item 4).
+	for set in "0 8 0" "1 128 0" "1 128 1"; do
 		set -- $set
 		echo $1 >/sys/module/lg/parameters/prefetch
 		echo $2 >/sys/module/lg/parameters/shadows
-		mb_guest "prefetch=$1 shadows=$2"
+		echo $3 >/sys/module/lg/parameters/host_cr4
+		mb_guest "prefetch=$1 shadows=$2 host_cr4=$3"
 	done
 	rmmod lg
 fi
