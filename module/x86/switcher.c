@@ -294,16 +294,6 @@ static bool lg_is_host_vector(u32 trap)
 }
 
 /*
- * Tour 260: Handing the CPU over
- *
- * One trip into the guest and back.  Called with interrupts off; on return
- * lg->regs holds the guest's registers and trap number, and any host
- * interrupt that stopped the guest has already been handled.  Returns
- * false, without entering, if this CPU's Switcher pages could not be
- * mapped for the guest (the tables for them are allocated beforehand, so
- * that is an internal error).
- */
-/*
  * Tour 255: Global pages, lazily
  *
  * Entering the guest turns CR4.PGE off, and every write of CR4 costs a
@@ -331,6 +321,16 @@ void lg_restore_pge(void)
 	local_irq_restore(flags);
 }
 
+/*
+ * Tour 260: Handing the CPU over
+ *
+ * One trip into the guest and back.  Called with interrupts off; on return
+ * lg->regs holds the guest's registers and trap number, and any host
+ * interrupt that stopped the guest has already been handled.  Returns
+ * false, without entering, if this CPU's Switcher pages could not be
+ * mapped for the guest (the tables for them are allocated beforehand, so
+ * that is an internal error).
+ */
 bool lg_run_guest_once(struct lguest *lg)
 {
 	int cpu = smp_processor_id();
