@@ -205,6 +205,7 @@ struct lguest {
 #define LG_TRAP_HOST		0x1000	/* a host interrupt, already handled */
 #define LG_TRAP_SWITCHER_FAULT	0x2000	/* + vector: a trap inside the Switcher */
 #define LG_TRAP_VM86		0x3000	/* the guest got into virtual-8086 mode */
+#define LG_TRAP_NONE		0x4000	/* in the regs page until a trap comes */
 
 /* Ground (guest.c, account.c). */
 

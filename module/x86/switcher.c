@@ -344,6 +344,8 @@ bool lg_run_guest_once(struct lguest *lg)
 	if (!lg_switcher_mapped(lg, cpu) && !lg_shadow_map_switcher(lg, cpu))
 		return false;
 	p->regs.regs = lg->regs;
+	/* Until a trap brings the guest back (a fault inside us reads it). */
+	p->regs.regs.trapnum = LG_TRAP_NONE;
 	for (i = 0; i < LGUEST_GDT_ENTRIES; i++)
 		if (!lg_host_gdt_slot(i))
 			st->gdt[i] = lg->gdt[i];
@@ -395,6 +397,19 @@ bool lg_run_guest_once(struct lguest *lg)
 
 		if (lg_is_host_vector(vector))
 			lg_host_vector(vector);
+		/*
+		 * A machine check can land on the way out too, after the stub
+		 * recorded the host interrupt that stopped the guest.  That
+		 * one must reach the host as well, or its vector stays in
+		 * service in the local APIC and every interrupt of its
+		 * priority or below (the timer's) stops on this CPU for good.
+		 * The stub pushed a zero error code for it; a fault on the way
+		 * in leaves the Switcher's own eflags (never 0) in that slot,
+		 * or the trap number we left there.
+		 */
+		if (!(fault & SW_FAULT_VM86) && lg->regs.trapnum != LG_TRAP_NONE &&
+		    !lg->regs.errcode && lg_is_host_vector(lg->regs.trapnum))
+			lg_host_vector(lg->regs.trapnum);
 		lg->regs.trapnum = fault & SW_FAULT_VM86 ? LG_TRAP_VM86 :
 				   LG_TRAP_SWITCHER_FAULT + vector;
 		return true;

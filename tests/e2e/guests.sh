@@ -506,6 +506,14 @@ else
 		nok "machine checks: some landed inside the Switcher (none of $runs guests was killed for it: the test proved nothing there)"
 	[ "$other" = 0 ] && ok "machine checks: no guest died of anything else" ||
 		nok "machine checks: no guest died of anything else ($other did)"
+	# One landing on the way out, after the host interrupt that stopped
+	# the guest was recorded, must not swallow that interrupt: its vector
+	# would stay in service and CPU 0's timer stop (seen under load).
+	a=$(loc0)
+	sleep 1
+	b=$(loc0)
+	[ "$b" -gt "$a" ] && ok "machine checks: CPU 0's timer still ticks after them ($a -> $b)" ||
+		nok "machine checks: CPU 0's timer still ticks after them ($a -> $b)"
 fi
 
 # (Malformed requests to /dev/lguest: host-basic.sh.)
