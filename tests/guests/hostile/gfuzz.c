@@ -1388,7 +1388,9 @@ static void op_irq(u32 unused)
 	default:	/* host-written fields, scribbled on */
 		lguest_data.irq_pending = rand32();
 		lguest_data.cr2 = rand32();
-		lguest_data.reserved[rnd(4)] = rand32();
+		lguest_data.reserved[rnd(sizeof(lguest_data.reserved) / sizeof(u32))] = rand32();
+		/* Read once, at LHCALL_LGUEST_INIT: later it changes nothing. */
+		lguest_data.features = rand32();
 		lguest_data.irq_enabled = 0x200;
 		hcall(LHCALL_SEND_INTERRUPTS, 0, 0, 0);
 	}
