@@ -333,6 +333,7 @@ bool lg_run_guest_once(struct lguest *lg);
 void lg_restore_pge(void);
 
 /* The run loop: run.c */
+void lg_run_init(struct lguest *lg);
 int lg_run(struct lguest *lg);
 
 /* The device: lguest_user.c */

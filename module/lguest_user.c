@@ -321,6 +321,7 @@ static int lg_open(struct inode *inode, struct file *file)
 	}
 	lg->user = user;
 	mutex_init(&lg->lock);
+	lg_run_init(lg);
 	file->private_data = lg;
 	return 0;
 }

@@ -169,12 +169,17 @@ static int lg_run_loop(struct lguest *lg)
 	return 0;
 }
 
+/* A new guest: its notifier is ready for the task that will run it. */
+void lg_run_init(struct lguest *lg)
+{
+	preempt_notifier_init(&lg->pn, &lg_preempt_ops);
+}
+
 /* What read() on /dev/lguest runs, with the notifier on this task. */
 int lg_run(struct lguest *lg)
 {
 	int err;
 
-	preempt_notifier_init(&lg->pn, &lg_preempt_ops);
 	preempt_notifier_register(&lg->pn);
 	err = lg_run_loop(lg);
 	/* The launcher runs with global pages; then nothing turns them off. */
