@@ -114,7 +114,7 @@ linux32 chroot "$root" apt-get update -q >>"$log" 2>&1 ||
 	DEBIAN_FRONTEND=noninteractive linux32 chroot "$root" \
 		apt-get install -y -q --no-install-recommends \
 		"linux-image-$old" "linux-headers-$old" dkms initramfs-tools \
-		kmod adduser login passwd procps
+		kmod adduser login passwd procps ccache
 } >>"$log" 2>&1 || { tail -20 "$log" >&2; die "installing the kernel in the chroot failed"; }
 
 linux32 chroot "$root" useradd -m -s /bin/sh alice

@@ -137,6 +137,9 @@ install_debs "second install" install-2.log
 is "second install: DKMS built lg.ko for $old" ko_for "$old"
 [ -n "$new" ] && is "second install: DKMS built lg.ko for $new" ko_for "$new"
 [ -n "$pae" ] && is "second install: DKMS built lg.ko for $pae" ko_for "$pae"
+# What the kernels' ccache switch saved (in_chroot): the repeats' hits.
+in_chroot ccache.log ccache -s
+grep -i 'hits\|misses' "$dir/ccache.log" | sed 's/^/ccache: /' | diag
 is "second install: the lguest group is back" grep -q '^lguest:' "$root/etc/group"
 # The leftover check must see an installed lguest, or it proves nothing.
 present=$(leftovers)

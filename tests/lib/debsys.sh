@@ -55,12 +55,18 @@ debsys_cleanup() {
 }
 
 # in_chroot LOG CMD...: run CMD in the system, output to $dir/LOG.
+# DKMS builds lg.ko six times in one run, the last three for kernels it
+# built for before; where i386 programs run under qemu-i386 each build
+# costs a minute or more, so the kernels' own switch for ccache
+# (DEBIAN_KERNEL_USE_CCACHE, in their headers' .kernelvariables) lets
+# the repeats hit, in a cache inside this run's copy of the system.
 in_chroot() {
 	l=$1
 	shift
 	echo "### $*" >>"$dir/$l"
 	linux32 chroot "$root" env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 \
-		PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@" >>"$dir/$l" 2>&1
+		PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_KERNEL_USE_CCACHE=1 \
+		CCACHE_DIR=/var/cache/lguest-test-ccache "$@" >>"$dir/$l" 2>&1
 }
 
 # step DESC LOG CMD...: one TAP line for a command in the chroot.
