@@ -6,11 +6,24 @@
 # installed tree is kept too, as IMAGE's name with .tar: the packaging
 # test's Debian host system (debian-system.sh) starts from it instead of
 # a second debootstrap (minutes of emulated dpkg on some machines).
+#
+# build-image.sh bench: the same image with the tools make bench runs in
+# it (rt-tests' hackbench, stress-ng, sysbench, and gcc, make and libelf's
+# headers for its build workload), named debian-bookworm-i386-bench-*.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
+variant=${1:-}
+case $variant in
+"") name=debian-bookworm-i386 size=2G include= ;;
+bench)
+	name=debian-bookworm-i386-bench size=3G
+	include=rt-tests,stress-ng,sysbench,gcc,libc6-dev,make,libelf-dev
+	;;
+*) die "usage: build-image.sh [bench]" ;;
+esac
 key=$(cat "$0" "$TOP/launcher/lguest-mkimage" | sha256sum | cut -c1-16)
-out=$CACHE/image/debian-bookworm-i386-$key.img
+out=$CACHE/image/$name-$key.img
 tar=${out%.img}.tar
 if [ -f "$out" ] && [ -f "$tar" ]; then
 	echo "$out"
@@ -26,11 +39,11 @@ if [ -f "$out" ] && [ -f "$tar" ]; then
 	echo "$out"
 	exit 0
 fi
-"$TOP/launcher/lguest-mkimage" --size=2G --cache-dir="$CACHE/image/archives" \
-	--tar="$tar" --force "$out" >&2 ||
+"$TOP/launcher/lguest-mkimage" --size=$size ${include:+--include=$include} \
+	--cache-dir="$CACHE/image/archives" --tar="$tar" --force "$out" >&2 ||
 	die "lguest-mkimage failed"
 # Older images (other keys) are dead weight.
-for f in "$CACHE/image"/debian-bookworm-i386-*.img "$CACHE/image"/debian-bookworm-i386-*.tar; do
+for f in "$CACHE/image/$name"-????????????????.img "$CACHE/image/$name"-????????????????.tar; do
 	[ "$f" = "$out" ] || [ "$f" = "$tar" ] || rm -f "$f"
 done
 echo "$out"

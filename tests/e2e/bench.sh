@@ -60,6 +60,8 @@ if [ -f /guest/initrd-blk.gz ] && insmod /lg.ko; then
 	done
 	# The Debian image, when the rig gave this host its disk.
 	[ -d /modules ] && "${0%/*}/debian.sh"
+	# Debian's tools natively, in lguest and in UML (make bench's image).
+	[ -d /modules ] && RES=$RES "${0%/*}/debench.sh"
 	rmmod lg
 fi
 

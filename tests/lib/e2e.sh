@@ -127,8 +127,16 @@ e2e_run() {
 			cp "$md/$m.ko" "$root/modules/" ||
 				{ echo "Bail out! no $m.ko for $krel"; exit 1; }
 		done
+		# ext4, for make bench to mount it here (debench.sh).
+		for m in lib/crc16 fs/mbcache fs/jbd2/jbd2 crypto/crc32c_generic fs/ext4/ext4; do
+			cp "${md%/drivers}/$m.ko" "$root/modules/" ||
+				{ echo "Bail out! no $m.ko for $krel"; exit 1; }
+		done
 		qargs="-drive file=$RIG_DISK,format=raw,if=virtio,snapshot=on"
 	fi
+	# make bench's build workload: the launcher's sources (debench.sh).
+	[ -z "${RIG_DISK:-}" ] ||
+		tar -C "$RIG_TOP" -cf "$root/benchsrc.tar" launcher include
 	rig_initramfs "$root" "$dir/initrd.gz"
 
 	got=$(modinfo -F vermagic "$ko")
