@@ -103,6 +103,75 @@ int parse_disk(const char *s, struct lg_disk_arg *d, char *buf, char *err,
 	return 0;
 }
 
+/* A mount tag: letters, digits, '.', '_' and '-', as a shell and fstab take it. */
+static bool tag_ok(const char *t)
+{
+	if (!t[0] || strlen(t) > LG_SHARE_TAG_MAX)
+		return false;
+	for (; *t; t++)
+		if (!isalnum((unsigned char)*t) && !strchr("._-", *t))
+			return false;
+	return true;
+}
+
+int parse_share(const char *s, unsigned int index, struct lg_share_arg *sh, char *buf,
+		char *err, size_t errlen)
+{
+	char *opt, *next, *end, *base;
+
+	memset(sh, 0, sizeof(*sh));
+	if (strlen(s) >= 4096) {
+		snprintf(err, errlen, "--share argument is too long");
+		return -1;
+	}
+	strcpy(buf, s);
+	next = strchr(buf, ',');
+	if (next)
+		*next++ = '\0';
+	if (!buf[0]) {
+		snprintf(err, errlen, "--share needs a directory: --share=DIR[,tag=TAG][,ro]");
+		return -1;
+	}
+	sh->dir = buf;
+	while (next) {
+		opt = next;
+		next = strchr(opt, ',');
+		if (next)
+			*next++ = '\0';
+		if (!strcmp(opt, "ro")) {
+			sh->ro = true;
+		} else if (!strncmp(opt, "tag=", 4)) {
+			if (!tag_ok(opt + 4)) {
+				snprintf(err, errlen, "--share %.256s: tag '%.80s' must be 1 to %d letters, digits, '.', '_' or '-'",
+					 sh->dir, opt + 4, LG_SHARE_TAG_MAX);
+				return -1;
+			}
+			strcpy(sh->tag, opt + 4);
+		} else {
+			snprintf(err, errlen, "--share %.256s: unknown option '%.64s' (want tag=TAG or ro)",
+				 sh->dir, opt);
+			return -1;
+		}
+	}
+	if (sh->tag[0])
+		return 0;
+	/* The directory's last name ("/srv/data/" gives "data"), if it makes a tag. */
+	end = buf + strlen(buf);
+	while (end > buf + 1 && end[-1] == '/')
+		end--;
+	base = end;
+	while (base > buf && base[-1] != '/')
+		base--;
+	if (end - base > 0 && end - base <= LG_SHARE_TAG_MAX) {
+		memcpy(sh->tag, base, (size_t)(end - base));
+		sh->tag[end - base] = '\0';
+		if (tag_ok(sh->tag) && strcmp(sh->tag, ".") && strcmp(sh->tag, ".."))
+			return 0;
+	}
+	snprintf(sh->tag, sizeof(sh->tag), "share%u", index);
+	return 0;
+}
+
 #define NET_FORMS "tap:IFNAME, tap, bridge:BR, hub:NAME, user[:slirp|:passt], stream:PATH or fd:N"
 
 /* "52:54:00:12:34:56": six hex bytes; the multicast bit may not be set. */
@@ -251,6 +320,7 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 		{ "net", required_argument, NULL, 'n' },
 		{ "tunnet", required_argument, NULL, 'T' },	/* the old lguest's */
 		{ "forward", required_argument, NULL, 'F' },
+		{ "share", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct lg_net_arg *n;
@@ -333,6 +403,22 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 				return -1;
 			a->nforwards++;
 			break;
+		case 'S':
+			if (a->nshares == LG_SHARES) {
+				snprintf(err, errlen, "more than %d --share", LG_SHARES);
+				return -1;
+			}
+			if (parse_share(optarg, a->nshares, &a->shares[a->nshares],
+					a->sharespec[a->nshares], err, errlen))
+				return -1;
+			for (unsigned int i = 0; i < a->nshares; i++)
+				if (!strcmp(a->shares[i].tag, a->shares[a->nshares].tag)) {
+					snprintf(err, errlen, "two shares have the tag '%s': give one of them tag=OTHER",
+						 a->shares[i].tag);
+					return -1;
+				}
+			a->nshares++;
+			break;
 		case 'i':
 			if (!optarg[0]) {
 				snprintf(err, errlen, "--initrd needs a file name");
@@ -354,7 +440,7 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 			 */
 			bad = optind > at ? argv[optind - 1] : argv[at];
 			if (optopt == 'i' || optopt == 'd' || optopt == 'n' || optopt == 'T' ||
-			    optopt == 'F')
+			    optopt == 'F' || optopt == 'S')
 				snprintf(err, errlen, "option '%s' needs an argument",
 					 bad);
 			else if (optopt && strncmp(bad, "--", 2))

@@ -51,6 +51,19 @@ struct lg_net_arg {
 	const char *tunnet_ip;	/* --tunnet=IP: the new tap's host address */
 };
 
+/*
+ * --share=DIR[,tag=TAG][,ro], at most LG_SHARES of them: the guest mounts
+ * DIR with "mount -t 9p -o trans=virtio TAG MOUNTPOINT".  The tag is DIR's
+ * last name unless given (or "shareN" when that is no tag).
+ */
+#define LG_SHARES		8
+#define LG_SHARE_TAG_MAX	64
+struct lg_share_arg {
+	const char *dir;
+	char tag[LG_SHARE_TAG_MAX + 1];
+	bool ro;
+};
+
 /* --forward=tcp|udp:HOSTPORT:GUESTPORT, for the user network. */
 #define LG_FORWARDS	16
 struct lg_forward {
@@ -72,6 +85,9 @@ struct lg_args {
 	struct lg_net_arg nets[LG_NICS];
 	unsigned int nnets;
 	char netspec[LG_NICS][512];	/* the --net arguments, split in place */
+	struct lg_share_arg shares[LG_SHARES];
+	unsigned int nshares;
+	char sharespec[LG_SHARES][4096];	/* the --share arguments, split in place */
 	struct lg_forward forwards[LG_FORWARDS];
 	unsigned int nforwards;
 	bool help;
@@ -105,6 +121,14 @@ int parse_disk(const char *s, struct lg_disk_arg *d, char *buf, char *err,
  * strings.  0, or -1 and err (which lists the valid forms).
  */
 int parse_net(const char *s, struct lg_net_arg *n, char *buf, char *err, size_t errlen);
+
+/*
+ * parse_share: one --share argument ("DIR[,tag=TAG][,ro]") into *sh, as
+ * the index'th share, using buf (4096 bytes) for the directory's name.
+ * 0, or -1 and err.
+ */
+int parse_share(const char *s, unsigned int index, struct lg_share_arg *sh, char *buf,
+		char *err, size_t errlen);
 
 /* parse_forward: "tcp:HOSTPORT:GUESTPORT" or "udp:...".  0, or -1 and err. */
 int parse_forward(const char *s, struct lg_forward *f, char *err, size_t errlen);

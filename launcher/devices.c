@@ -37,6 +37,7 @@ static struct {
 } dev_plan[DEV_MAX];
 static struct disk disks[LG_DISKS];
 static struct nic nics[LG_NICS];
+static struct share *shares[LG_SHARES];
 static unsigned int nnics;
 static unsigned int ndevs;
 static struct vdev devs[DEV_MAX];
@@ -85,8 +86,12 @@ static void on_term(int sig)
  */
 void plan_devices(const struct lg_args *a)
 {
+	unsigned int want = a->ndisks + a->nnets + a->nshares + !a->no_rng;
 	char err[4200];
 
+	if (want > DEV_MAX)
+		fail("%u devices asked for (disks, networks, shares and the rng); a guest has irqs for %u: give fewer, or --no-rng",
+		     want, DEV_MAX);
 	for (unsigned int i = 0; i < a->ndisks; i++) {
 		const struct lg_disk_arg *da = &a->disks[i];
 		bool overlay = da->snapshot || a->ephemeral;
@@ -120,6 +125,20 @@ void plan_devices(const struct lg_args *a)
 		atexit(close_nics);
 		signal(SIGTERM, on_term);
 		signal(SIGHUP, on_term);
+	}
+	for (unsigned int i = 0; i < a->nshares; i++) {
+		const struct lg_share_arg *sa = &a->shares[i];
+
+		shares[i] = calloc(1, sizeof(*shares[i]));
+		if (!shares[i])
+			fail("out of memory for --share=%s", sa->dir);
+		if (p9_open(&shares[i]->srv, sa->dir, sa->ro, err, sizeof(err)))
+			fail("%s", err);
+		strcpy(shares[i]->tag, sa->tag);
+		note("share %s: tag '%s'%s (in the guest: mount -t 9p -o trans=virtio %s DIR)",
+		     sa->dir, sa->tag, sa->ro ? ", read-only" : "", sa->tag);
+		dev_plan[ndevs].ops = &virtio_9p_ops;
+		dev_plan[ndevs++].priv = shares[i];
 	}
 	if (!a->no_rng)
 		dev_plan[ndevs++].ops = &virtio_rng_ops;

@@ -23,7 +23,7 @@ case $SECS in
 ''|*[!0-9]*) die "SECONDS must be a whole number, not '$SECS'" ;;
 esac
 
-TARGETS="args elf boot ring blk net"
+TARGETS="args elf boot ring blk net 9p"
 SRC=$TOP/tests/fuzz
 OUT=$BUILD/fuzz
 CC=${FUZZ_CC:-clang}
@@ -31,7 +31,7 @@ CC=${FUZZ_CC:-clang}
 # is fine here: the code fuzzed is plain C with explicit widths.
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror"
-LAUNCHER_SRCS="$TOP/launcher/args.c $TOP/launcher/elfload.c $TOP/launcher/boot.c $TOP/launcher/virtio/ring.c $TOP/launcher/virtio/mmio.c $TOP/launcher/virtio/blk.c $TOP/launcher/disk/disk.c $TOP/launcher/virtio/net.c $TOP/launcher/net/tap.c $TOP/launcher/net/hub.c $TOP/launcher/net/stream.c $TOP/launcher/net/offload.c"
+LAUNCHER_SRCS="$TOP/launcher/args.c $TOP/launcher/elfload.c $TOP/launcher/boot.c $TOP/launcher/virtio/ring.c $TOP/launcher/virtio/mmio.c $TOP/launcher/virtio/blk.c $TOP/launcher/disk/disk.c $TOP/launcher/virtio/net.c $TOP/launcher/net/tap.c $TOP/launcher/net/hub.c $TOP/launcher/net/stream.c $TOP/launcher/net/offload.c $TOP/launcher/share/p9.c"
 
 n=0
 failed=0

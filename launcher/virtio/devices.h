@@ -52,6 +52,17 @@ int nic_init(struct nic *n, const struct lg_net_arg *a, const struct lg_forward 
 	     unsigned int nfw, uint64_t *features, char *err, size_t errlen);
 void nic_close(struct nic *n);
 
+/* virtio-9p (9p.c): one host directory, served by share/p9.c. */
+extern const struct vdev_ops virtio_9p_ops;
+#include "share/p9.h"
+#include "args.h"
+struct share {
+	struct p9_server srv;
+	char tag[LG_SHARE_TAG_MAX + 1];
+	uint32_t resets;		/* the device's resets we have seen */
+	uint8_t req[P9_MSIZE_MAX], resp[P9_MSIZE_MAX];	/* one message each way */
+};
+
 struct disk;
 /*
  * One block request (header, data, and room for the status byte last),

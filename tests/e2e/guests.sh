@@ -178,6 +178,29 @@ else
 	printf '%s\n' "$out" | diag
 fi
 
+# A hostile driver of the launcher's virtio-9p: no way out of the share
+# (the secret beside it never comes back, nothing beside it changes),
+# malformed messages get error replies, a request with no room for one
+# stops the device until a reset; the launcher lives on.
+rm -rf /tmp/v9 && mkdir -p /tmp/v9/share /tmp/v9/outside
+echo share-file >/tmp/v9/share/file
+echo V9P-SECRET >/tmp/v9/outside/secret
+ln -s ../outside/secret /tmp/v9/share/up
+ln -s /tmp/v9/outside/secret /tmp/v9/share/abs
+ln -s /proc/self/root/tmp/v9/outside/secret /tmp/v9/share/magic
+ln -s ../outside /tmp/v9/share/updir
+before=$(ls -la /tmp/v9 /tmp/v9/outside | md5sum)
+out=$(/bin/timeout 300 $L --no-rng --share=/tmp/v9/share,tag=hostile $MEM $G/v9p 2>&1)
+rc=$?
+if [ $rc = 0 ] && printf '%s\n' "$out" | grep -q "GUEST: PASS" &&
+	[ "$(printf '%s\n' "$out" | grep -c "virtio-9p: .*the device stops until the guest resets it")" = 1 ] &&
+	! printf '%s\n' "$out" | grep -q V9P-SECRET && [ "$(ls -la /tmp/v9 /tmp/v9/outside | md5sum)" = "$before" ]; then
+	ok "v9p: a hostile 9p client finds no way out of the share, malformed messages get errors, no room for an answer stops the device until a reset"
+else
+	nok "v9p: a hostile 9p client finds no way out of the share, malformed messages get errors, no room for an answer stops the device until a reset (exit $rc)"
+	printf '%s\n' "$out" | diag
+fi
+
 # A tiny driver of the launcher's virtio-net (on a hub of its own): frames
 # go out, and every hostile header or chain stops the card with a reason
 # until a reset; the launcher lives on.

@@ -45,10 +45,34 @@ sum_b=$(md5sum </tmp/vdb.img) sum_c=$(md5sum </tmp/vdc.img)
 # And a 3 GiB one, sparse: the launcher is an i386 program.
 dd if=/dev/zero of=/tmp/vdd.img bs=1 count=0 seek=3221225472 2>/dev/null
 rm -rf /tmp/ovl && mkdir /tmp/ovl
+# Two shared directories: "share" read-write, with symlinks out of it
+# and a secret beside it, and "ro" read-only.  When the guest says it is
+# ready, we create, rename and remove files there while it runs.
+rm -rf /tmp/sh && mkdir -p /tmp/sh/share /tmp/sh/outside /tmp/sh/ro
+echo from-host >/tmp/sh/share/from-host
+echo doomed >/tmp/sh/share/doomed
+echo to-rename >/tmp/sh/share/to-rename
+echo SECRET-OUTSIDE >/tmp/sh/outside/secret
+echo ro-file >/tmp/sh/ro/file
+ln -s ../outside/secret /tmp/sh/share/up
+ln -s /tmp/sh/outside/secret /tmp/sh/share/abs
+ln -s /proc/self/root/tmp/sh/outside/secret /tmp/sh/share/magic
+ro_before=$(ls -la /tmp/sh/ro | md5sum)
+(
+	i=0
+	while [ ! -e /tmp/sh/share/guest-ready ] && [ $i -lt 1200 ]; do sleep 1; i=$((i + 1)); done
+	echo host-new >/tmp/sh/share/host-new
+	mv /tmp/sh/share/to-rename /tmp/sh/share/renamed-by-host
+	rm /tmp/sh/share/doomed
+	touch /tmp/sh/share/host-done
+) &
+host_side=$!
 TMPDIR=/tmp/ovl /bin/timeout 1200 $L --initrd=$I --disk=/tmp/vda.img,serial=lgtest-vda \
 	--disk=/tmp/vdb.img,ro --disk=/tmp/vdc.img,snapshot --disk=/tmp/vdd.img \
+	--share=/tmp/sh/share --share=/tmp/sh/ro,ro \
 	$MEM $K lguest.selftest >/tmp/boot.out 2>&1
 rc=$?
+kill $host_side 2>/dev/null
 echo "RIG: linux guest self-test -> $rc"
 sed 's/^/RIG:   /' /tmp/boot.out
 up=$(grep -m1 -n 'lguest guest up' /tmp/boot.out | cut -d: -f1)
@@ -94,6 +118,18 @@ img=$(dd if=/tmp/vdd.img bs=65536 skip=40960 count=1 2>/dev/null | md5sum | cut 
 check '[ -n "$w" ] && grep -q "wrote $w read $w" /tmp/boot.out && [ "$img" = "$w" ]' \
 	"virtio-blk: a 3 GiB disk: 64 KiB written at 2.5 GiB reads back, and is there in the image ($w, image $img)" /tmp/boot.out
 rm -f /tmp/vda.img /tmp/vdb.img /tmp/vdc.img /tmp/vdd.img
+check 'grep -q "^SHARE: host file '"'"'from-host'"'"'" /tmp/boot.out && grep -q "^SHARE: the host'"'"'s changes show" /tmp/boot.out' \
+	"virtio-9p: the guest reads the host's file, and sees what the host creates, renames and removes while it runs" /tmp/boot.out
+check '[ "$(cat /tmp/sh/share/g2)" = guest-data ] && [ ! -e /tmp/sh/share/g1 ] && [ ! -e /tmp/sh/share/gone ] && [ "$(cat /tmp/sh/share/gdir/f)" = inside ]' \
+	"virtio-9p: what the guest created, renamed and removed is so on the host" /tmp/boot.out
+w=$(sed -n 's/^SHARE: 4 MiB wrote \([0-9a-f]*\) read .*/\1/p' /tmp/boot.out | tr -d '\r')
+img=$(md5sum </tmp/sh/share/big | cut -d' ' -f1)
+check '[ -n "$w" ] && grep -q "^SHARE: 4 MiB wrote $w read $w" /tmp/boot.out && [ "$img" = "$w" ]' \
+	"virtio-9p: 4 MiB the guest wrote reads back the same in the guest and on the host ($w, host $img)" /tmp/boot.out
+check '! grep -a "^SHARE: symlink" /tmp/boot.out | grep -q SECRET && [ "$(cat /tmp/sh/outside/secret)" = SECRET-OUTSIDE ]' \
+	"virtio-9p: symlinks out of the share (relative, absolute, /proc/self/root) lead nowhere in the guest" /tmp/boot.out
+check 'grep -q "^SHARE: ro refuses writes: .*Read-only file system" /tmp/boot.out && grep -q "^SHARE: ro file '"'"'ro-file'"'"'" /tmp/boot.out && [ "$(ls -la /tmp/sh/ro | md5sum)" = "$ro_before" ]' \
+	"virtio-9p: a read-only share reads, refuses writes with EROFS and stays unchanged" /tmp/boot.out
 check 'grep -q "^SELFTEST: PASS" /tmp/boot.out' "the guest's self-test passes" /tmp/boot.out
 if bad=$(guest_bad /tmp/boot.out); then
 	nok "the guest kernel's log is clean"

@@ -456,6 +456,55 @@ static void disk_arg_bad(const char *s, const char *want)
 	   "--disk=%s refused: '%s' (%s)", s, want, err);
 }
 
+/* --- --share --------------------------------------------------------- */
+
+static void share_arg_ok(const char *s, unsigned int index, const char *dir, const char *tag, bool ro)
+{
+	struct lg_share_arg sh;
+	char buf[4096], err[256] = "";
+	int r = parse_share(s, index, &sh, buf, err, sizeof(err));
+
+	ok(r == 0 && !strcmp(sh.dir, dir) && !strcmp(sh.tag, tag) && sh.ro == ro,
+	   "--share=%s parses: tag '%s' (%s)", s, r ? "" : sh.tag, err);
+}
+
+static void share_arg_bad(const char *s, const char *want)
+{
+	struct lg_share_arg sh;
+	char buf[4096], err[256] = "";
+
+	ok(parse_share(s, 0, &sh, buf, err, sizeof(err)) == -1 && strstr(err, want),
+	   "--share=%s refused: '%s' (%s)", s, want, err);
+}
+
+static void test_share_args(void)
+{
+	char *two[] = { "lguest", "--share=/a/data", "--share=/b/data", NULL };
+	char *tagged[] = { "lguest", "--share=/a/data", "--share=/b/data,tag=other,ro", NULL };
+	struct lg_args *a = calloc(1, sizeof(*a));
+	char err[256] = "";
+
+	share_arg_ok("/srv/data", 0, "/srv/data", "data", false);
+	share_arg_ok("/srv/data/,ro", 1, "/srv/data/", "data", true);
+	share_arg_ok("/srv/data,tag=web_root-1.0", 0, "/srv/data", "web_root-1.0", false);
+	share_arg_ok("/", 2, "/", "share2", false);
+	share_arg_ok("..", 3, "..", "share3", false);
+	share_arg_ok("/tmp/with space", 0, "/tmp/with space", "share0", false);
+	share_arg_bad("", "needs a directory");
+	share_arg_bad(",ro", "needs a directory");
+	share_arg_bad("/x,tag=", "must be 1 to 64");
+	share_arg_bad("/x,tag=a b", "must be 1 to 64");
+	share_arg_bad("/x,tag=../etc", "must be 1 to 64");
+	share_arg_bad("/x,rw", "unknown option 'rw'");
+	ok(a && parse_args(3, two, a, err, sizeof(err)) == -1 && strstr(err, "tag=OTHER"),
+	   "two shares with one tag are refused: %s", err);
+	err[0] = '\0';
+	ok(a && parse_args(3, tagged, a, err, sizeof(err)) == 0 && a->nshares == 2 &&
+	   !strcmp(a->shares[1].tag, "other") && a->shares[1].ro,
+	   "two shares, the second tagged and read-only (%s)", err);
+	free(a);
+}
+
 static void fill(uint8_t *b, size_t n, uint8_t seed)
 {
 	for (size_t i = 0; i < n; i++)
@@ -927,6 +976,7 @@ int main(void)
 	test_elf();
 	test_ring();
 	test_disk();
+	test_share_args();
 	test_offload();
 	test_net();
 
