@@ -24,7 +24,8 @@
  *  8  devices: a device window in struct lguest_init (mmio_base,
  *     mmio_size), LGUEST_EXIT_MMIO and LHREQ_MMIO_DONE.  Later, without
  *     a new version (either side may be older: 0 means none),
- *     lguest_data.features.
+ *     lguest_data.features, and LGUEST_POWER_IRQ (an older guest leaves
+ *     it masked).
  */
 #ifndef _LGUEST_ABI_H
 #define _LGUEST_ABI_H
@@ -72,6 +73,12 @@
 #define LGUEST_IRQS		32
 #define LGUEST_IRQ_BASE		32
 #define LGUEST_CONSOLE_IRQ	1	/* the launcher has console input */
+/*
+ * The launcher's power button ("lguest stop"): a guest that can, powers
+ * off in an orderly way, as a machine's init does when its button is
+ * pressed.  The launcher's devices take the irqs between the two.
+ */
+#define LGUEST_POWER_IRQ	15
 
 #define LGUEST_SHUTDOWN_POWEROFF	0
 #define LGUEST_SHUTDOWN_RESTART		1

@@ -114,6 +114,11 @@ static bool tag_ok(const char *t)
 	return true;
 }
 
+bool lg_name_ok(const char *name)
+{
+	return name[0] != '.' && strlen(name) <= LG_NAME_MAX && tag_ok(name);
+}
+
 int parse_share(const char *s, unsigned int index, struct lg_share_arg *sh, char *buf,
 		char *err, size_t errlen)
 {
@@ -321,6 +326,8 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 		{ "tunnet", required_argument, NULL, 'T' },	/* the old lguest's */
 		{ "forward", required_argument, NULL, 'F' },
 		{ "share", required_argument, NULL, 'S' },
+		{ "name", required_argument, NULL, 'N' },
+		{ "detach", no_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct lg_net_arg *n;
@@ -419,6 +426,17 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 				}
 			a->nshares++;
 			break;
+		case 'N':
+			if (!lg_name_ok(optarg)) {
+				snprintf(err, errlen, "--name=%.64s: a name is 1 to %d letters, digits, '.', '_' or '-', not starting with '.'",
+					 optarg, LG_NAME_MAX);
+				return -1;
+			}
+			strcpy(a->name, optarg);
+			break;
+		case 'D':
+			a->detach = true;
+			break;
 		case 'i':
 			if (!optarg[0]) {
 				snprintf(err, errlen, "--initrd needs a file name");
@@ -440,7 +458,7 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 			 */
 			bad = optind > at ? argv[optind - 1] : argv[at];
 			if (optopt == 'i' || optopt == 'd' || optopt == 'n' || optopt == 'T' ||
-			    optopt == 'F' || optopt == 'S')
+			    optopt == 'F' || optopt == 'S' || optopt == 'N')
 				snprintf(err, errlen, "option '%s' needs an argument",
 					 bad);
 			else if (optopt && strncmp(bad, "--", 2))

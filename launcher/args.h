@@ -71,6 +71,13 @@ struct lg_forward {
 	uint16_t host_port, guest_port;
 };
 
+/*
+ * --name=NAME: what "lguest list", "stop" and "console" call the guest
+ * (letters, digits, '.', '_' and '-'; not starting with '.').
+ */
+#define LG_NAME_MAX		32
+bool lg_name_ok(const char *name);
+
 struct lg_args {
 	uint64_t mem;		/* guest RAM in bytes */
 	const char *vmlinux;	/* NULL: the installed default guest */
@@ -90,6 +97,8 @@ struct lg_args {
 	char sharespec[LG_SHARES][4096];	/* the --share arguments, split in place */
 	struct lg_forward forwards[LG_FORWARDS];
 	unsigned int nforwards;
+	char name[LG_NAME_MAX + 1];	/* --name: "" for the default (guest-PID) */
+	bool detach;		/* --detach: run in the background */
 	bool help;
 	bool version;
 	char cmdline[2048];	/* kernel arguments, space-separated */

@@ -36,6 +36,27 @@ static bool raise_console_irq(int lfd)
 	return write(lfd, irq, sizeof(irq)) == (ssize_t)sizeof(irq);
 }
 
+/* Bytes typed into the guest's console: from our stdin, or an attached "lguest console". */
+bool console_input(const char *buf, size_t len)
+{
+	while (len) {
+		size_t n;
+
+		pthread_mutex_lock(&input.lock);
+		while (input.len == sizeof(input.buf))
+			pthread_cond_wait(&input.room, &input.lock);
+		n = sizeof(input.buf) - input.len < len ? sizeof(input.buf) - input.len : len;
+		memcpy(input.buf + input.len, buf, n);
+		input.len += n;
+		pthread_mutex_unlock(&input.lock);
+		if (!raise_console_irq(input.lfd))
+			return false;
+		buf += n;
+		len -= n;
+	}
+	return true;
+}
+
 static void *input_thread(void *arg)
 {
 	char buf[256];
@@ -46,15 +67,7 @@ static void *input_thread(void *arg)
 
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
-			return NULL;
-		pthread_mutex_lock(&input.lock);
-		while (input.len + (size_t)r > sizeof(input.buf))
-			pthread_cond_wait(&input.room, &input.lock);
-		memcpy(input.buf + input.len, buf, (size_t)r);
-		input.len += (size_t)r;
-		pthread_mutex_unlock(&input.lock);
-		if (!raise_console_irq(input.lfd))
+		if (r <= 0 || !console_input(buf, (size_t)r))
 			return NULL;
 	}
 }
@@ -101,11 +114,13 @@ void restore_terminal(void)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
 }
 
-void start_console_input(int lfd)
+void start_console_input(int lfd, bool from_stdin)
 {
 	pthread_t t;
 
 	input.lfd = lfd;
+	if (!from_stdin)
+		return;
 	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
 		struct termios raw = saved_tio;
 

@@ -28,7 +28,8 @@
  */
 #define DEV_WINDOW	0xd0000000u
 #define DEV_IRQ_FIRST	2u
-#define DEV_MAX		(16u - DEV_IRQ_FIRST)	/* a 6.1 guest has 16 irqs */
+/* A 6.1 guest has 16 irqs; the last is the power button (LGUEST_POWER_IRQ). */
+#define DEV_MAX		(LGUEST_POWER_IRQ - DEV_IRQ_FIRST)
 
 static struct {
 	const struct vdev_ops *ops;

@@ -40,10 +40,22 @@ void init_guest(int lfd, uint8_t *ram, uint64_t mem, uint32_t entry,
 		unsigned int paging, uint32_t boot_esi);
 int run_guest(int lfd, uint8_t *ram, uint64_t mem, bool reboot_exit);
 
-/* console.c */
-void start_console_input(int lfd);
+/* console.c: stdin is the console's input unless from_stdin is false (--detach) */
+void start_console_input(int lfd, bool from_stdin);
+bool console_input(const char *buf, size_t len);
 void restore_terminal(void);
 void console_read(uint8_t *ram, uint64_t mem, uint32_t gpa, uint32_t size);
+
+/* control.c: the guest's name and control socket (lguest list, stop, console) */
+int runtime_dir(char *buf, size_t len, bool create, char *err, size_t errlen);
+void control_prepare(const struct lg_args *a);
+const char *control_name(void);
+void control_start(int lfd);
+void control_console_out(const char *buf, size_t len);
+void control_exiting(int status);
+
+/* manage.c: "lguest list", "lguest stop", "lguest console" */
+int manage_main(int argc, char *argv[]);
 
 /* devices.c */
 void plan_devices(const struct lg_args *a);

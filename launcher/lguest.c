@@ -36,6 +36,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /*
@@ -78,6 +79,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: lguest [options] [<mem> [<vmlinux> [kernel args...]]]\n"
+		"       lguest list [--json] | stop [--force] NAME | console NAME\n"
 		"Run <vmlinux> (an uncompressed 32-bit lguest guest kernel) as a\n"
 		"guest with <mem> of RAM: 64m, 512M, 1g or a plain number of MiB\n"
 		"(default 128m).  Without <vmlinux>, run the default guest from\n"
@@ -111,12 +113,22 @@ static void usage(FILE *f)
 		"                     guest gets EROFS for any change\n"
 		"      --no-rng       no virtio-rng device (the guest gets one by\n"
 		"                     default, fed from the host's getrandom())\n"
+		"  --name=NAME        what lguest list, stop and console call this\n"
+		"                     guest (default guest-PID)\n"
+		"  --detach           run the guest in the background; lguest console\n"
+		"                     NAME attaches to it, lguest stop NAME ends it\n"
 		"  -v, --verbose      say what the launcher does\n"
 		"  -h, --help         show this help\n"
 		"  -V, --version      show the version and ABI\n"
 		"\n"
 		"The guest's command line starts with '" DEFAULT_CMDLINE "';\n"
 		"its console is this terminal.\n"
+		"\n"
+		"lguest list [--json]: your running guests (root: everyone's).\n"
+		"lguest stop [--force] [--timeout=S] NAME: press its power button;\n"
+		"  after S seconds (default 30), or with --force at once, end it.\n"
+		"lguest console NAME: attach to its console; Ctrl-] detaches.\n"
+		"Each takes --help.\n"
 		"\n"
 		"Exit status: 0 guest powered off, 1 guest could not be started,\n"
 		"2 guest restarted (with --reboot-exit), 3 guest was killed (reason\n"
@@ -250,6 +262,73 @@ static void use_default_guest(struct lg_args *a, char *kbuf, char *ibuf,
 }
 
 /*
+ * --detach: the guest runs on in a child of ours, in a session of its
+ * own, and we return once it is running, or with its status if it could
+ * not start (its complaint has gone to our stderr, which it still has
+ * until then).  The child tells us through a pipe; the write end is
+ * returned for detached_ready().
+ */
+static int detach(void)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe2(p, O_CLOEXEC))
+		fail("cannot detach: %s", strerror(errno));
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		fail("cannot detach: %s", strerror(errno));
+	if (pid == 0) {
+		close(p[0]);
+		setsid();
+		return p[1];
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) == 1) {
+		printf("lguest: guest '%s' is running (pid %d); 'lguest console %s' attaches, 'lguest stop %s' powers it off\n",
+		       control_name(), (int)pid, control_name(), control_name());
+		fflush(stdout);
+		_exit(0);
+	}
+	/* It could not start, and said why. */
+	{
+		int st;
+
+		if (waitpid(pid, &st, 0) == pid && WIFEXITED(st))
+			_exit(WEXITSTATUS(st));
+		_exit(EXIT_SETUP);
+	}
+}
+
+/* The detached guest runs: the parent may go, and our stdio is no one's. */
+static void detached_ready(int fd)
+{
+	char dir[256], err[256], log[400];
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC), lf = -1;
+
+	/* Our own messages (why a guest was killed) go to NAME.log beside the socket. */
+	if (runtime_dir(dir, sizeof(dir), false, err, sizeof(err)) == 0) {
+		snprintf(log, sizeof(log), "%s/%s.log", dir, control_name());
+		lf = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	}
+	fflush(NULL);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(lf >= 0 ? lf : null, STDERR_FILENO);
+	}
+	if (write(fd, "r", 1) != 1)
+		fprintf(stderr, "lguest: the launcher that started us is gone\n");
+	close(fd);
+	if (null > STDERR_FILENO)
+		close(null);
+	if (lf > STDERR_FILENO)
+		close(lf);
+}
+
+/*
  * Tour 40: main(): everything checked before the host is asked
  *
  * The order matters to a user: the arguments, the vmlinux and the initrd
@@ -268,8 +347,13 @@ int main(int argc, char *argv[])
 	char err[512];
 	uint8_t *ram;
 	uint32_t boot_esi;
-	int kfd, lfd, status;
+	int kfd, lfd, status, ready = -1;
+	bool restarted = getenv("LGUEST_RESTARTS") != NULL;
 
+	/* "lguest list", "lguest stop NAME", "lguest console NAME" (manage.c). */
+	if (argc > 1 && (!strcmp(argv[1], "list") || !strcmp(argv[1], "stop") ||
+			 !strcmp(argv[1], "console")))
+		return manage_main(argc - 1, argv + 1);
 	if (parse_args(argc, argv, &a, err, sizeof(err))) {
 		fprintf(stderr, "lguest: %s\nTry 'lguest --help'.\n", err);
 		return EXIT_SETUP;
@@ -310,6 +394,12 @@ int main(int argc, char *argv[])
 		close(ifd);
 	}
 
+	/* Our name is free, or we stop here; then, with --detach, the background. */
+	control_prepare(&a);
+	/* A restarted guest is in the background already. */
+	if (a.detach && !restarted)
+		ready = detach();
+
 	plan_devices(&a);
 	/* Only now the host: every check above works without lg.ko. */
 	lfd = open_lguest();
@@ -321,10 +411,15 @@ int main(int argc, char *argv[])
 
 	init_guest(lfd, ram, a.mem, img.entry, img.paging, boot_esi);
 	start_devices(lfd, ram, a.mem);
-	start_console_input(lfd);
+	control_start(lfd);
+	start_console_input(lfd, !a.detach);
+	if (ready >= 0)
+		detached_ready(ready);
 	status = run_guest(lfd, ram, a.mem, a.reboot_exit);
-	if (status >= 0)
+	if (status >= 0) {
+		control_exiting(status);
 		return status;
+	}
 	/*
 	 * A restart in place: start over as a new process, so the guest gets
 	 * fresh memory and a fresh /dev/lguest (ours close on exec).

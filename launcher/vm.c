@@ -182,6 +182,7 @@ int run_guest(int lfd, uint8_t *ram, uint64_t mem, bool reboot_exit)
 		e->data[e->len] = '\0';
 		switch (e->reason) {
 		case LGUEST_EXIT_CONSOLE:
+			control_console_out(e->data, e->len);
 			if (fwrite(e->data, 1, e->len, stdout) != e->len)
 				fail("cannot write the guest's console output: %s",
 				     strerror(errno));

@@ -14,6 +14,9 @@ for app in $("$d/bin/busybox" --list); do
 	[ "$app" = busybox ] || ln -s busybox "$d/bin/$app"
 done
 ln -s bin/busybox "$d/init"
+# Where the kernel looks for it when the power button is pressed
+# (poweroff_cmd): busybox's poweroff asks init to shut down in order.
+ln -s ../bin/busybox "$d/sbin/poweroff"
 cp "$TOP/initramfs/inittab" "$d/etc/inittab"
 cp "$TOP/initramfs/rcS" "$d/etc/rcS"
 cp "$TOP/initramfs/udhcpc.script" "$d/etc/udhcpc.script"

@@ -261,6 +261,64 @@ n=$(grep -c "lguest guest up" /tmp/restart.out)
 check '[ $rc = 0 ] && [ "$n" = 2 ] && grep -q "lguest: restarting the guest" /tmp/restart.out' \
 	"guest reboot: the launcher starts it again in place (booted $n times, exit $rc)" /tmp/restart.out
 
+# Named guests: two started in the background by root, listed (as JSON
+# too) and not to another user; a console attached from "another
+# terminal" types into one and reads its answer, and detaching leaves it
+# running; the power button stops the other in order within 10 s with
+# exit status 0 (its console shows the shutdown); a guest that ignores
+# the button (the spin test guest) is ended by --force.
+mkdir -p /run && mount -t tmpfs -o mode=0755 run /run 2>/dev/null
+$L --name=alpha --detach --initrd=$I 64m $K >/tmp/alpha.out 2>&1
+ra=$?
+$L --name=beta --detach --initrd=$I 64m $K >/tmp/beta.out 2>&1
+rb=$?
+sed 's/^/RIG:   /' /tmp/alpha.out /tmp/beta.out
+$L --name=alpha --initrd=$I 64m $K >/tmp/clash.out 2>&1
+rcl=$?
+check '[ $ra = 0 ] && [ $rb = 0 ] && grep -q "guest .alpha. is running" /tmp/alpha.out && [ $rcl = 1 ] && grep -q "running already" /tmp/clash.out' \
+	"--detach starts two named guests and returns; a third with a name in use is refused (exit $ra $rb $rcl)" /tmp/clash.out
+$L list >/tmp/list.out 2>&1
+$L list --json >/tmp/list.json 2>&1
+/runas 1000 $L list >/tmp/list-other.out 2>&1
+cat /tmp/list.out /tmp/list.json /tmp/list-other.out | sed 's/^/RIG:   /'
+check 'grep -q "^alpha .* 64M .* running" /tmp/list.out && grep -q "^beta .* 64M .* running" /tmp/list.out && grep -q "\"name\":\"alpha\"" /tmp/list.json && grep -q "\"name\":\"beta\"" /tmp/list.json && ! grep -q "alpha\|beta" /tmp/list-other.out' \
+	"lguest list shows both (and --json), another user's list neither" /tmp/list.out
+# Typed once the guest's shell is up (the console replays what it printed).
+(
+	i=0
+	while ! grep -q '/ # ' /tmp/con.out 2>/dev/null && [ $i -lt 240 ]; do sleep 1; i=$((i + 1)); done
+	sleep 1
+	printf 'echo "through-lguest-console $((6 * 7))"\n'
+	sleep 5
+) | /bin/timeout 300 $L console alpha >/tmp/con.out 2>&1
+rcc=$?
+$L list >/tmp/list2.out 2>&1
+check '[ $rcc = 0 ] && grep -q "through-lguest-console 42" /tmp/con.out && grep -q "^alpha .* running" /tmp/list2.out' \
+	"lguest console: input reaches the guest, its output comes back, and detaching leaves it running (exit $rcc)" /tmp/con.out
+sleep 60 | /bin/timeout 120 $L console beta >/tmp/beta.con 2>&1 &
+cw=$!
+sleep 3
+t0=$(date +%s)
+/bin/timeout 60 $L stop beta >/tmp/stop.out 2>&1
+rs=$?
+t1=$(date +%s)
+sleep 1
+kill $cw 2>/dev/null
+cat /tmp/stop.out | sed 's/^/RIG:   /'
+check '[ $rs = 0 ] && [ $((t1 - t0)) -le 10 ] && grep -q "powered off (exit status 0)" /tmp/stop.out && grep -q "power button pressed" /tmp/beta.con && grep -q "The system is going down" /tmp/beta.con && ! $L list | grep -q "^beta "' \
+	"lguest stop: the power button powers the guest off in order in $((t1 - t0)) s, exit status 0 (got $rs)" /tmp/beta.con
+/bin/timeout 60 $L stop alpha >/tmp/stop2.out 2>&1
+rs2=$?
+$L --name=spinner --detach 64m /guests/spin >/tmp/spin.out 2>&1
+/bin/timeout 60 $L stop --timeout=3 spinner >/tmp/stop3.out 2>&1
+rs3=$?
+$L --name=spinner2 --detach 64m /guests/spin >/tmp/spin2.out 2>&1
+/bin/timeout 60 $L stop --force spinner2 >/tmp/stop4.out 2>&1
+rs4=$?
+cat /tmp/stop2.out /tmp/stop3.out /tmp/stop4.out | sed 's/^/RIG:   /'
+check '[ $rs2 = 0 ] && [ $rs3 = 3 ] && grep -q "did not power off within 3 s" /tmp/stop3.out && [ $rs4 = 3 ] && grep -q "ended by force" /tmp/stop4.out && [ -z "$($L list | sed 1d)" ]' \
+	"lguest stop: a guest that ignores the button is ended after --timeout, or at once with --force (exit $rs2 $rs3 $rs4)" /tmp/stop4.out
+
 # Issue 16's fast paths, taken by Linux itself: its system calls go from
 # its user mode to its kernel without leaving the guest (Tour 375), and a
 # fault copies the valid entries around the faulting one (Tour 362).

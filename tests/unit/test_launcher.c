@@ -502,6 +502,21 @@ static void test_share_args(void)
 	ok(a && parse_args(3, tagged, a, err, sizeof(err)) == 0 && a->nshares == 2 &&
 	   !strcmp(a->shares[1].tag, "other") && a->shares[1].ro,
 	   "two shares, the second tagged and read-only (%s)", err);
+	{
+		char *named[] = { "lguest", "--name=web-1.test", "--detach", NULL };
+		char *bad1[] = { "lguest", "--name=.hidden", NULL };
+		char *bad2[] = { "lguest", "--name=a/b", NULL };
+		char *bad3[] = { "lguest", "--name=abcdefghijabcdefghijabcdefghijabc", NULL };
+
+		err[0] = '\0';
+		ok(a && parse_args(3, named, a, err, sizeof(err)) == 0 && !strcmp(a->name, "web-1.test") &&
+		   a->detach, "--name=web-1.test --detach (%s)", err);
+		ok(a && parse_args(2, bad1, a, err, sizeof(err)) == -1 && strstr(err, "not starting with '.'"),
+		   "--name=.hidden refused: %s", err);
+		ok(a && parse_args(2, bad2, a, err, sizeof(err)) == -1 && strstr(err, "a name is 1 to 32"),
+		   "--name=a/b refused: %s", err);
+		ok(a && parse_args(2, bad3, a, err, sizeof(err)) == -1, "a 33-character --name refused: %s", err);
+	}
 	free(a);
 }
 
