@@ -328,6 +328,8 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 		{ "share", required_argument, NULL, 'S' },
 		{ "name", required_argument, NULL, 'N' },
 		{ "detach", no_argument, NULL, 'D' },
+		{ "user", required_argument, NULL, 'U' },
+		{ "chroot", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct lg_net_arg *n;
@@ -437,6 +439,14 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 		case 'D':
 			a->detach = true;
 			break;
+		case 'U':
+		case 'C':
+			if (!optarg[0]) {
+				snprintf(err, errlen, "--%s needs a value", c == 'U' ? "user" : "chroot");
+				return -1;
+			}
+			*(c == 'U' ? &a->user : &a->chroot) = optarg;
+			break;
 		case 'i':
 			if (!optarg[0]) {
 				snprintf(err, errlen, "--initrd needs a file name");
@@ -458,7 +468,8 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 			 */
 			bad = optind > at ? argv[optind - 1] : argv[at];
 			if (optopt == 'i' || optopt == 'd' || optopt == 'n' || optopt == 'T' ||
-			    optopt == 'F' || optopt == 'S' || optopt == 'N')
+			    optopt == 'F' || optopt == 'S' || optopt == 'N' || optopt == 'U' ||
+			    optopt == 'C')
 				snprintf(err, errlen, "option '%s' needs an argument",
 					 bad);
 			else if (optopt && strncmp(bad, "--", 2))

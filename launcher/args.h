@@ -99,6 +99,8 @@ struct lg_args {
 	unsigned int nforwards;
 	char name[LG_NAME_MAX + 1];	/* --name: "" for the default (guest-PID) */
 	bool detach;		/* --detach: run in the background */
+	const char *user;	/* --user: who runs the guest once set up (root only) */
+	const char *chroot;	/* --chroot: where (root only) */
 	bool help;
 	bool version;
 	char cmdline[2048];	/* kernel arguments, space-separated */

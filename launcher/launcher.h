@@ -54,6 +54,11 @@ void control_start(int lfd);
 void control_console_out(const char *buf, size_t len);
 void control_exiting(int status);
 
+/* privs.c: least privilege */
+void privs_close_fds(const int *keep, unsigned int nkeep);
+void privs_check(const struct lg_args *a);
+bool privs_drop(const struct lg_args *a);
+
 /* manage.c: "lguest list", "lguest stop", "lguest console" */
 int manage_main(int argc, char *argv[]);
 

@@ -117,6 +117,10 @@ static void usage(FILE *f)
 		"                     guest (default guest-PID)\n"
 		"  --detach           run the guest in the background; lguest console\n"
 		"                     NAME attaches to it, lguest stop NAME ends it\n"
+		"  --user=USER        once set up, run as USER (root only; a name in\n"
+		"                     /etc/passwd or UID[:GID]); as root without it,\n"
+		"                     the launcher drops every capability instead\n"
+		"  --chroot=DIR       once set up, run inside DIR (root only)\n"
 		"  -v, --verbose      say what the launcher does\n"
 		"  -h, --help         show this help\n"
 		"  -V, --version      show the version and ABI\n"
@@ -348,6 +352,7 @@ int main(int argc, char *argv[])
 	uint8_t *ram;
 	uint32_t boot_esi;
 	int kfd, lfd, status, ready = -1;
+	bool no_restart;
 	bool restarted = getenv("LGUEST_RESTARTS") != NULL;
 
 	/* "lguest list", "lguest stop NAME", "lguest console NAME" (manage.c). */
@@ -367,6 +372,17 @@ int main(int argc, char *argv[])
 		return 0;
 	}
 	verbose = a.verbose;
+	/* Nothing our caller left open reaches the guest, but what --net=fd:N gives it. */
+	{
+		int keep[LG_NICS];
+		unsigned int n = 0;
+
+		for (unsigned int i = 0; i < a.nnets; i++)
+			if (a.nets[i].kind == LG_NET_FD)
+				keep[n++] = a.nets[i].fd;
+		privs_close_fds(keep, n);
+	}
+	privs_check(&a);
 	if (!a.vmlinux)
 		use_default_guest(&a, kbuf, ibuf, sizeof(kbuf));
 
@@ -411,6 +427,7 @@ int main(int argc, char *argv[])
 
 	init_guest(lfd, ram, a.mem, img.entry, img.paging, boot_esi);
 	start_devices(lfd, ram, a.mem);
+	no_restart = privs_drop(&a);
 	control_start(lfd);
 	start_console_input(lfd, !a.detach);
 	if (ready >= 0)
@@ -419,6 +436,12 @@ int main(int argc, char *argv[])
 	if (status >= 0) {
 		control_exiting(status);
 		return status;
+	}
+	/* Set-up needs what --user and --chroot gave up. */
+	if (no_restart) {
+		fprintf(stderr, "lguest: the guest asked to restart; with --user or --chroot the launcher cannot set it up again: start it again\n");
+		control_exiting(EXIT_RESTART);
+		return EXIT_RESTART;
 	}
 	/*
 	 * A restart in place: start over as a new process, so the guest gets

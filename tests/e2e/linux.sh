@@ -319,6 +319,39 @@ cat /tmp/stop2.out /tmp/stop3.out /tmp/stop4.out | sed 's/^/RIG:   /'
 check '[ $rs2 = 0 ] && [ $rs3 = 3 ] && grep -q "did not power off within 3 s" /tmp/stop3.out && [ $rs4 = 3 ] && grep -q "ended by force" /tmp/stop4.out && [ -z "$($L list | sed 1d)" ]' \
 	"lguest stop: a guest that ignores the button is ended after --timeout, or at once with --force (exit $rs2 $rs3 $rs4)" /tmp/stop4.out
 
+# Least privilege: as root with --user and --chroot, the launcher runs the
+# guest as that user inside that directory once set up; as root without
+# them, with no capability left; either way with no new privileges, and
+# without a descriptor its caller left open (7 here).
+rm -rf /tmp/jail && mkdir -p /tmp/jail
+(exec 7</tmp/vdb.img; $L --name=jailed --detach --user=65534:65534 --chroot=/tmp/jail --initrd=$I 64m $K >/tmp/jail.out 2>&1)
+(exec 7</tmp/vdb.img; $L --name=rootless --detach --initrd=$I 64m $K >/tmp/rootless.out 2>&1)
+pj=$(sed -n 's/.*(pid \([0-9]*\)).*/\1/p' /tmp/jail.out)
+pr=$(sed -n 's/.*(pid \([0-9]*\)).*/\1/p' /tmp/rootless.out)
+sleep 2
+uj=$(sed -n 's/^Uid:[[:space:]]*//p' /proc/$pj/status 2>/dev/null | tr -s ' \t' '  ')
+gj=$(sed -n 's/^Gid:[[:space:]]*//p' /proc/$pj/status 2>/dev/null | tr -s ' \t' '  ')
+rj=$(readlink /proc/$pj/root 2>/dev/null)
+nj=$(sed -n 's/^NoNewPrivs:[[:space:]]*//p' /proc/$pj/status 2>/dev/null)
+cr=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/$pr/status 2>/dev/null)
+cb=$(sed -n 's/^CapBnd:[[:space:]]*//p' /proc/$pr/status 2>/dev/null)
+leak=$(for p in $pj $pr; do for f in /proc/$p/fd/*; do readlink $f; done; done | grep -c vdb.img)
+echo "RIG: jailed pid $pj: Uid $uj, Gid $gj, root $rj, NoNewPrivs $nj; rootless pid $pr: CapEff $cr, CapBnd $cb; vdb.img open $leak times"
+cat /tmp/jail.out /tmp/rootless.out | sed 's/^/RIG:   /'
+check '[ "$uj" = "65534 65534 65534 65534" ] && [ "$gj" = "65534 65534 65534 65534" ] && [ "$rj" = /tmp/jail ] && [ "$nj" = 1 ]' \
+	"--user=65534:65534 --chroot=DIR: the guest runs as that user in DIR, with no new privileges (Uid $uj, root $rj)" /tmp/jail.out
+check '[ "$cr" = 0000000000000000 ] && [ "$cb" = 0000000000000000 ] && [ "$leak" = 0 ]' \
+	"as root without --user: no capability left, none in the bounding set; a descriptor the caller left open is closed (CapEff $cr)" /tmp/rootless.out
+/bin/timeout 60 $L stop jailed >/tmp/stopj.out 2>&1
+rsj=$?
+/bin/timeout 60 $L stop rootless >/tmp/stopr.out 2>&1
+rsr=$?
+check '[ $rsj = 0 ] && [ $rsr = 0 ]' "the dropped launchers still power off on lguest stop (exit $rsj $rsr)" /tmp/stopj.out
+/runas 1000 $L --user=nobody 64m $K >/tmp/notroot.out 2>&1
+rn=$?
+check '[ $rn = 1 ] && grep -q "need the launcher to start as root" /tmp/notroot.out' \
+	"--user without root is refused, naming the fix (exit $rn)" /tmp/notroot.out
+
 # Issue 16's fast paths, taken by Linux itself: its system calls go from
 # its user mode to its kernel without leaving the guest (Tour 375), and a
 # fault copies the valid entries around the faulting one (Tour 362).
