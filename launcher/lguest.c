@@ -265,6 +265,8 @@ static void use_default_guest(struct lg_args *a, char *kbuf, char *ibuf,
 	     a->initrd ? a->initrd : "(none)");
 }
 
+static int null_fd = -1, log_fd = -1;	/* for detached_ready() */
+
 /*
  * --detach: the guest runs on in a child of ours, in a session of its
  * own, and we return once it is running, or with its status if it could
@@ -285,8 +287,15 @@ static int detach(void)
 	if (pid < 0)
 		fail("cannot detach: %s", strerror(errno));
 	if (pid == 0) {
+		char dir[256], err[256], log[400];
+
 		close(p[0]);
 		setsid();
+		null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (runtime_dir(dir, sizeof(dir), false, err, sizeof(err)) == 0) {
+			snprintf(log, sizeof(log), "%s/%s.log", dir, control_name());
+			log_fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+		}
 		return p[1];
 	}
 	close(p[1]);
@@ -306,30 +315,22 @@ static int detach(void)
 	}
 }
 
-/* The detached guest runs: the parent may go, and our stdio is no one's. */
+/*
+ * The detached guest runs: the parent may go, and our stdio is no one's:
+ * /dev/null, and for our own messages (why a guest was killed) NAME.log
+ * beside the control socket, both opened by detach() before --chroot.
+ */
 static void detached_ready(int fd)
 {
-	char dir[256], err[256], log[400];
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC), lf = -1;
-
-	/* Our own messages (why a guest was killed) go to NAME.log beside the socket. */
-	if (runtime_dir(dir, sizeof(dir), false, err, sizeof(err)) == 0) {
-		snprintf(log, sizeof(log), "%s/%s.log", dir, control_name());
-		lf = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	}
 	fflush(NULL);
-	if (null >= 0) {
-		dup2(null, STDIN_FILENO);
-		dup2(null, STDOUT_FILENO);
-		dup2(lf >= 0 ? lf : null, STDERR_FILENO);
+	if (null_fd >= 0) {
+		dup2(null_fd, STDIN_FILENO);
+		dup2(null_fd, STDOUT_FILENO);
+		dup2(log_fd >= 0 ? log_fd : null_fd, STDERR_FILENO);
 	}
 	if (write(fd, "r", 1) != 1)
 		fprintf(stderr, "lguest: the launcher that started us is gone\n");
 	close(fd);
-	if (null > STDERR_FILENO)
-		close(null);
-	if (lf > STDERR_FILENO)
-		close(lf);
 }
 
 /*
