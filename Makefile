@@ -134,6 +134,8 @@ install-launcher:
 	install -D -m 0644 launcher/lguest.1 $(DESTDIR)$(PREFIX)/share/man/man1/lguest.1
 	install -D -m 0755 launcher/lguest-mkimage $(DESTDIR)$(PREFIX)/bin/lguest-mkimage
 	install -D -m 0644 launcher/lguest-mkimage.1 $(DESTDIR)$(PREFIX)/share/man/man1/lguest-mkimage.1
+	install -D -m 0644 launcher/lguest.bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/lguest
+	install -D -m 0644 packaging/example.conf $(DESTDIR)/etc/lguest/example.conf
 
 # The numbered "Tour N:" comments, in order: where a newcomer starts.
 tour:

@@ -523,3 +523,127 @@ int parse_args(int argc, char *argv[], struct lg_args *a, char *err,
 	}
 	return 0;
 }
+
+/* A copy of prefix and s in buf (used bytes of it taken), or NULL when it is full. */
+static char *keep(char *buf, size_t buflen, size_t *used, const char *prefix, const char *s)
+{
+	size_t l = strlen(prefix) + strlen(s) + 1;
+	char *p = *used + l <= buflen ? buf + *used : NULL;
+
+	if (p) {
+		snprintf(p, l, "%s%s", prefix, s);
+		*used += l;
+	}
+	return p;
+}
+
+int config_argv(const char *path, int argc, char *argv[], char **out, int max, char *buf,
+		size_t buflen, char *err, size_t errlen)
+{
+	char line[4200], *mem = NULL, *kernel = NULL, *cmdline = NULL;
+	size_t used = 0;
+	int n = 0, lineno = 0, first_pos = argc;
+	FILE *f = fopen(path, "re");
+
+	if (!f) {
+		snprintf(err, errlen, "--config=%s: %s", path, strerror(errno));
+		return -1;
+	}
+	out[n++] = argv[0];
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line, *e, *v;
+
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			snprintf(err, errlen, "%s:%d: the line is too long", path, lineno);
+			goto bad;
+		}
+		while (isspace((unsigned char)*s))
+			s++;
+		e = s + strlen(s);
+		while (e > s && isspace((unsigned char)e[-1]))
+			*--e = '\0';
+		if (!*s || *s == '#')
+			continue;
+		if (!strncmp(s, "--", 2))
+			s += 2;
+		v = strchr(s, '=');
+		if (v && (!strncmp(s, "memory=", 7) || !strncmp(s, "kernel=", 7) ||
+			  !strncmp(s, "cmdline=", 8))) {
+			char *k = keep(buf, buflen, &used, "", v + 1);
+
+			if (!k)
+				goto full;
+			if (s[0] == 'm')
+				mem = k;
+			else if (s[0] == 'k')
+				kernel = k;
+			else
+				cmdline = k;
+			continue;
+		}
+		if (!strncmp(s, "config", 6) || !strncmp(s, "detach", 6) ||
+		    !strncmp(s, "help", 4) || !strncmp(s, "version", 7)) {
+			snprintf(err, errlen, "%s:%d: '%s' has no place in a configuration file", path,
+				 lineno, s);
+			goto bad;
+		}
+		if (n + 1 >= max || !(out[n] = keep(buf, buflen, &used, "--", s)))
+			goto full;
+		n++;
+	}
+	fclose(f);
+	/* The command line's own options (not --config) follow, and may add to the file's. */
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] != '-') {
+			first_pos = i;
+			break;
+		}
+		if (!strncmp(argv[i], "--config=", 9))
+			continue;
+		if (!strcmp(argv[i], "--config")) {
+			i++;
+			continue;
+		}
+		if (n + 1 >= max)
+			goto full_closed;
+		out[n++] = argv[i];
+	}
+	if (first_pos < argc) {
+		for (int i = first_pos; i < argc; i++) {
+			if (n + 1 >= max)
+				goto full_closed;
+			out[n++] = argv[i];
+		}
+	} else if (mem || kernel || cmdline) {
+		char *w;
+
+		if (n + 3 >= max)
+			goto full_closed;
+		out[n++] = mem ? mem : keep(buf, buflen, &used, "", "128m");
+		if (kernel) {
+			out[n++] = kernel;
+			/* Kernel arguments, one word each. */
+			for (w = cmdline ? strtok(cmdline, " \t") : NULL; w; w = strtok(NULL, " \t")) {
+				if (n + 1 >= max)
+					goto full_closed;
+				out[n++] = w;
+			}
+		} else if (cmdline) {
+			snprintf(err, errlen, "%s: cmdline= needs kernel= too", path);
+			return -1;
+		}
+		if (!out[n - 1])
+			goto full_closed;
+	}
+	out[n] = NULL;
+	return n;
+full:
+	fclose(f);
+full_closed:
+	snprintf(err, errlen, "%s: too many settings", path);
+	return -1;
+bad:
+	fclose(f);
+	return -1;
+}

@@ -141,6 +141,20 @@ int parse_net(const char *s, struct lg_net_arg *n, char *buf, char *err, size_t 
 int parse_share(const char *s, unsigned int index, struct lg_share_arg *sh, char *buf,
 		char *err, size_t errlen);
 
+/*
+ * A guest's configuration file (--config=FILE, the systemd unit's
+ * /etc/lguest/NAME.conf): one setting a line, "key=value" or "key", where
+ * a key is a long option without its "--" (disk=..., net=..., share=...,
+ * user=..., ...) or one of memory=, kernel= and cmdline= (the <mem>,
+ * <vmlinux> and kernel arguments); '#' starts a comment line.
+ * config_argv() makes argv (argv[0], the file's options, the rest of
+ * args' options, then the positional arguments: the command line's if it
+ * has any, else the file's) in out[] (max entries, strings in buf of
+ * buflen).  The count, or -1 and err naming the file's line.
+ */
+int config_argv(const char *path, int argc, char *argv[], char **out, int max, char *buf,
+		size_t buflen, char *err, size_t errlen);
+
 /* parse_forward: "tcp:HOSTPORT:GUESTPORT" or "udp:...".  0, or -1 and err. */
 int parse_forward(const char *s, struct lg_forward *f, char *err, size_t errlen);
 

@@ -121,6 +121,8 @@ static void usage(FILE *f)
 		"                     /etc/passwd or UID[:GID]); as root without it,\n"
 		"                     the launcher drops every capability instead\n"
 		"  --chroot=DIR       once set up, run inside DIR (root only)\n"
+		"  --config=FILE      settings from FILE, one a line: any long option\n"
+		"                     without its --, and memory=, kernel=, cmdline=\n"
 		"  -v, --verbose      say what the launcher does\n"
 		"  -h, --help         show this help\n"
 		"  -V, --version      show the version and ABI\n"
@@ -360,6 +362,23 @@ int main(int argc, char *argv[])
 	if (argc > 1 && (!strcmp(argv[1], "list") || !strcmp(argv[1], "stop") ||
 			 !strcmp(argv[1], "console")))
 		return manage_main(argc - 1, argv + 1);
+	/* --config=FILE: its settings, then the command line's (args.h). */
+	for (int i = 1; i < argc && argv[i][0] == '-'; i++) {
+		static char *cargv[512], cbuf[65536];
+		const char *path = !strncmp(argv[i], "--config=", 9) ? argv[i] + 9 :
+				   !strcmp(argv[i], "--config") && i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!path)
+			continue;
+		argc = config_argv(path, argc, argv, cargv, 512, cbuf, sizeof(cbuf), err,
+				   sizeof(err));
+		if (argc < 0) {
+			fprintf(stderr, "lguest: %s\n", err);
+			return EXIT_SETUP;
+		}
+		argv = cargv;
+		break;
+	}
 	if (parse_args(argc, argv, &a, err, sizeof(err))) {
 		fprintf(stderr, "lguest: %s\nTry 'lguest --help'.\n", err);
 		return EXIT_SETUP;

@@ -520,6 +520,47 @@ static void test_share_args(void)
 	free(a);
 }
 
+/* --- --config ---------------------------------------------------------- */
+
+static void test_config(void)
+{
+	char path[300], buf[4096], err[256] = "", joined[1024] = "";
+	char *out[64], *plain[] = { "lguest", "--config=x", "--verbose", NULL },
+		*pos[] = { "lguest", "--config", "x", "64m", "/k", "a=b", NULL };
+	struct lg_args *a = calloc(1, sizeof(*a));
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/t.conf", dir);
+	f = fopen(path, "w");
+	fprintf(f, "# a guest\n\nmemory=256m\n  kernel=/usr/lib/lguest/vmlinux  \n"
+		   "cmdline=root=/dev/vda quiet\ndisk=/var/lib/t.img,snapshot\n--net=user\n"
+		   "share=/srv/www,ro\nuser=nobody\nno-rng\n");
+	fclose(f);
+	n = config_argv(path, 3, plain, out, 64, buf, sizeof(buf), err, sizeof(err));
+	for (int i = 0; i < n; i++)
+		snprintf(joined + strlen(joined), sizeof(joined) - strlen(joined), "%s%s", i ? " " : "",
+			 out[i]);
+	ok(n == 11 && !strcmp(joined, "lguest --disk=/var/lib/t.img,snapshot --net=user --share=/srv/www,ro "
+				 "--user=nobody --no-rng --verbose 256m /usr/lib/lguest/vmlinux root=/dev/vda quiet"),
+	   "a configuration file becomes options, then the command line's, then its positionals: %s", joined);
+	ok(a && parse_args(n, out, a, err, sizeof(err)) == 0 && a->mem == 256ull << 20 &&
+	   a->ndisks == 1 && a->disks[0].snapshot && a->nshares == 1 && a->shares[0].ro &&
+	   !strcmp(a->user, "nobody") && a->no_rng && a->verbose && !strcmp(a->cmdline, "root=/dev/vda quiet"),
+	   "and parses (%s)", err);
+	n = config_argv(path, 6, pos, out, 64, buf, sizeof(buf), err, sizeof(err));
+	ok(n == 9 && !strcmp(out[6], "64m") && !strcmp(out[7], "/k") && !strcmp(out[8], "a=b"),
+	   "the command line's <mem> and <vmlinux> win over the file's");
+	f = fopen(path, "w");
+	fprintf(f, "memory=64m\ndetach\n");
+	fclose(f);
+	ok(config_argv(path, 3, plain, out, 64, buf, sizeof(buf), err, sizeof(err)) == -1 &&
+	   strstr(err, "t.conf:2: 'detach' has no place"), "detach in a file is refused: %s", err);
+	ok(config_argv("/nonexistent.conf", 3, plain, out, 64, buf, sizeof(buf), err, sizeof(err)) == -1 &&
+	   strstr(err, "No such file"), "a missing file: %s", err);
+	free(a);
+}
+
 static void fill(uint8_t *b, size_t n, uint8_t seed)
 {
 	for (size_t i = 0; i < n; i++)
@@ -992,6 +1033,7 @@ int main(void)
 	test_ring();
 	test_disk();
 	test_share_args();
+	test_config();
 	test_offload();
 	test_net();
 
