@@ -86,6 +86,37 @@ checks() {
 		tail -30 $w/net.out | diag
 	fi
 
+	# A guest as a service: /etc/lguest/t.conf (the packaged example's
+	# form), "systemctl start lguest@t" boots it with its console in the
+	# journal, "lguest list" shows it, and "systemctl stop lguest@t"
+	# presses its power button: it shuts down in order, the launcher
+	# exits 0 and the unit ends inactive, not failed.
+	printf '# the test guest\nmemory=64m\n' >/etc/lguest/t.conf
+	systemctl start lguest@t
+	i=0
+	while [ $i -lt 240 ] && ! journalctl -u lguest@t -q -o cat 2>/dev/null | grep -q 'lguest guest up'; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	listed=$(lguest list 2>&1)
+	echo "$listed" | diag
+	t0=$(date +%s)
+	systemctl stop lguest@t
+	t1=$(date +%s)
+	journalctl -u lguest@t -q -o cat >$w/unit.log 2>&1
+	res=$(systemctl show -p Result --value lguest@t)
+	st=$(systemctl show -p ExecMainStatus --value lguest@t)
+	if grep -q 'lguest guest up' $w/unit.log && echo "$listed" | grep -q '^t .* 64M .* running' &&
+	   grep -q 'power button pressed' $w/unit.log && grep -q 'The system is going down' $w/unit.log &&
+	   [ "$res" = success ] && [ "$st" = 0 ] && [ $((t1 - t0)) -le 60 ]; then
+		ok "systemctl start lguest@t boots /etc/lguest/t.conf's guest, its console is in the journal, systemctl stop powers it off in order ($((t1 - t0)) s, exit $st)"
+	else
+		nok "systemctl start/stop lguest@t (result '$res', exit '$st', $((t1 - t0)) s)"
+		tail -40 $w/unit.log | diag
+		systemctl status lguest@t --no-pager 2>&1 | diag
+	fi
+	rm -f /etc/lguest/t.conf
+
 	# bob is not in the group: a clear message, not a crash or a hang.
 	out=$(runuser -u bob -- timeout 60 lguest </dev/null 2>&1)
 	rc=$?
