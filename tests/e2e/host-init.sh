@@ -7,6 +7,8 @@ export PATH=/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
+# /run, as a real host has it: the launcher's control sockets go there.
+mkdir -p /run && mount -t tmpfs -o mode=0755 run /run
 RES=/dev/ttyS1
 export RES
 . /tests/tap.sh

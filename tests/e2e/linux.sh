@@ -267,7 +267,6 @@ check '[ $rc = 0 ] && [ "$n" = 2 ] && grep -q "lguest: restarting the guest" /tm
 # running; the power button stops the other in order within 10 s with
 # exit status 0 (its console shows the shutdown); a guest that ignores
 # the button (the spin test guest) is ended by --force.
-mkdir -p /run && mount -t tmpfs -o mode=0755 run /run 2>/dev/null
 $L --name=alpha --detach --initrd=$I 64m $K >/tmp/alpha.out 2>&1
 ra=$?
 $L --name=beta --detach --initrd=$I 64m $K >/tmp/beta.out 2>&1
