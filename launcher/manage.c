@@ -140,12 +140,20 @@ static void field(const char *json, const char *key, char *out, size_t len)
 		return;
 	p += strlen(pat);
 	if (*p == '[') {
-		/* A list of strings: "a","b" as a, b; "-" when empty. */
-		for (p++; *p && *p != ']' && at + 1 < len; p++)
-			if (*p == ',')
-				at += (size_t)snprintf(out + at, len - at, " ");
-			else if (*p != '"')
+		/* A list of strings: "a","b" as "a b"; "-" when empty. */
+		bool in = false;
+
+		for (p++; *p && (in || *p != ']') && at + 1 < len; p++) {
+			if (*p == '\\' && p[1]) {
+				out[at++] = *++p;
+			} else if (*p == '"') {
+				in = !in;
+			} else if (*p == ',' && !in) {
+				out[at++] = ' ';
+			} else {
 				out[at++] = *p;
+			}
+		}
 		out[at < len ? at : len - 1] = '\0';
 		if (!out[0])
 			snprintf(out, len, "-");
