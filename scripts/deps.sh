@@ -14,11 +14,12 @@ set -eu
 # debootstrap and mke2fs (-d); for the launcher's fuzzers (make
 # fuzz-launcher): clang with libFuzzer and the sanitizers' runtimes, linked
 # against the native libelf-dev the kernel builds need anyway; tmux, for
-# the test that types into `make run` on a pseudo-terminal.
+# the test that types into `make run` on a pseudo-terminal; bash-completion,
+# for the test of the launcher's completion.
 PKGS="make gcc gcc-multilib libc6-dev-i386 qemu-system-x86 cpio gzip xz-utils
 quilt ccache flex bison bc libelf-dev libssl-dev kmod perl file
 debhelper dh-dkms dpkg-dev fakeroot binutils-i686-linux-gnu lintian rpm rpmlint
-debootstrap e2fsprogs clang libclang-rt-14-dev tmux"
+debootstrap e2fsprogs clang libclang-rt-14-dev tmux bash-completion"
 
 missing_pkgs() {
 	for p in $PKGS; do
