@@ -14,7 +14,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
-#include <glob.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -79,30 +78,59 @@ static ssize_t read_line(int fd, char *buf, size_t len)
 	return at ? (ssize_t)at : -1;
 }
 
+/* Add dir's "*.sock" entries to paths[] (readdir: glob would bring NSS into a static program). */
+static void scan_dir(const char *dir, char paths[][256], unsigned int *n, unsigned int max)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && *n < max && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+
+		/* One too long for a unix socket's address is none of ours. */
+		if (len > 5 && !strcmp(e->d_name + len - 5, ".sock") &&
+		    strlen(dir) + 1 + len < sizeof(((struct sockaddr_un *)0)->sun_path)) {
+			memcpy(paths[*n], dir, strlen(dir));
+			paths[*n][strlen(dir)] = '/';
+			memcpy(paths[*n] + strlen(dir) + 1, e->d_name, len + 1);
+			(*n)++;
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Each user's directory under top whose entry's name starts with prefix, + sub. */
+static void scan_users(const char *top, const char *prefix, const char *sub, char paths[][256],
+		       unsigned int *n, unsigned int max)
+{
+	DIR *d = opendir(top);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char dir[512];
+
+		if (e->d_name[0] == '.' || strncmp(e->d_name, prefix, strlen(prefix)))
+			continue;
+		if ((size_t)snprintf(dir, sizeof(dir), "%s/%s%s", top, e->d_name, sub) < 200)
+			scan_dir(dir, paths, n, max);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* The control sockets we may see: our own directory's, and for root everyone's. */
 static unsigned int find_sockets(char paths[][256], unsigned int max)
 {
-	char dir[256], err[512], pattern[300];
+	char dir[256], err[512];
 	unsigned int n = 0;
-	glob_t g;
 
-	if (runtime_dir(dir, sizeof(dir), false, err, sizeof(err)) == 0) {
-		snprintf(pattern, sizeof(pattern), "%s/*.sock", dir);
-		if (glob(pattern, 0, NULL, &g) == 0) {
-			for (size_t i = 0; i < g.gl_pathc && n < max; i++)
-				snprintf(paths[n++], 256, "%s", g.gl_pathv[i]);
-			globfree(&g);
-		}
-	}
+	if (runtime_dir(dir, sizeof(dir), false, err, sizeof(err)) == 0)
+		scan_dir(dir, paths, &n, max);
 	if (geteuid() != 0)
 		return n;
-	for (int k = 0; k < 2; k++) {
-		if (glob(k ? "/tmp/lguest-*/*.sock" : "/run/user/*/lguest/*.sock", 0, NULL, &g))
-			continue;
-		for (size_t i = 0; i < g.gl_pathc && n < max; i++)
-			snprintf(paths[n++], 256, "%s", g.gl_pathv[i]);
-		globfree(&g);
-	}
+	scan_users("/run/user", "", "/lguest", paths, &n, max);
+	scan_users("/tmp", "lguest-", "", paths, &n, max);
 	return n;
 }
 
