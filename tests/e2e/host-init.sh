@@ -7,8 +7,11 @@ export PATH=/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
-# /run, as a real host has it: the launcher's control sockets go there.
-mkdir -p /run && mount -t tmpfs -o mode=0755 run /run
+# /run and a /tmp anyone may write, as a real host has them: the
+# launcher's control sockets go there (a user's without XDG_RUNTIME_DIR in
+# /tmp/lguest-UID).
+mkdir -p /run /tmp && mount -t tmpfs -o mode=0755 run /run
+chmod 1777 /tmp
 RES=/dev/ttyS1
 export RES
 . /tests/tap.sh
