@@ -321,10 +321,11 @@ check '[ $rs2 = 0 ] && [ $rs3 = 3 ] && grep -q "did not power off within 3 s" /t
 # Least privilege: as root with --user and --chroot, the launcher runs the
 # guest as that user inside that directory once set up; as root without
 # them, with no capability left; either way with no new privileges, and
-# without a descriptor its caller left open (7 here).
+# without a descriptor its caller left open (7 here, on /tmp/inherited).
 rm -rf /tmp/jail && mkdir -p /tmp/jail
-(exec 7</tmp/vdb.img; $L --name=jailed --detach --user=65534:65534 --chroot=/tmp/jail --initrd=$I 64m $K >/tmp/jail.out 2>&1)
-(exec 7</tmp/vdb.img; $L --name=rootless --detach --initrd=$I 64m $K >/tmp/rootless.out 2>&1)
+: >/tmp/inherited
+(exec 7</tmp/inherited; $L --name=jailed --detach --user=65534:65534 --chroot=/tmp/jail --initrd=$I 64m $K >/tmp/jail.out 2>&1)
+(exec 7</tmp/inherited; $L --name=rootless --detach --initrd=$I 64m $K >/tmp/rootless.out 2>&1)
 pj=$(sed -n 's/.*(pid \([0-9]*\)).*/\1/p' /tmp/jail.out)
 pr=$(sed -n 's/.*(pid \([0-9]*\)).*/\1/p' /tmp/rootless.out)
 sleep 2
@@ -334,8 +335,8 @@ rj=$(readlink /proc/$pj/root 2>/dev/null)
 nj=$(sed -n 's/^NoNewPrivs:[[:space:]]*//p' /proc/$pj/status 2>/dev/null)
 cr=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/$pr/status 2>/dev/null)
 cb=$(sed -n 's/^CapBnd:[[:space:]]*//p' /proc/$pr/status 2>/dev/null)
-leak=$(for p in $pj $pr; do for f in /proc/$p/fd/*; do readlink $f; done; done | grep -c vdb.img)
-echo "RIG: jailed pid $pj: Uid $uj, Gid $gj, root $rj, NoNewPrivs $nj; rootless pid $pr: CapEff $cr, CapBnd $cb; vdb.img open $leak times"
+leak=$(for p in $pj $pr; do for f in /proc/$p/fd/*; do readlink $f; done; done | grep -c inherited)
+echo "RIG: jailed pid $pj: Uid $uj, Gid $gj, root $rj, NoNewPrivs $nj; rootless pid $pr: CapEff $cr, CapBnd $cb; the inherited file open $leak times"
 cat /tmp/jail.out /tmp/rootless.out | sed 's/^/RIG:   /'
 check '[ "$uj" = "65534 65534 65534 65534" ] && [ "$gj" = "65534 65534 65534 65534" ] && [ "$rj" = /tmp/jail ] && [ "$nj" = 1 ]' \
 	"--user=65534:65534 --chroot=DIR: the guest runs as that user in DIR, with no new privileges (Uid $uj, root $rj)" /tmp/jail.out
