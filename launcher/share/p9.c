@@ -516,6 +516,21 @@ static int reply_qid_at(struct wr *w, int dfd, const char *name)
 	return e;
 }
 
+/*
+ * After name was made in dfd (rc: the making call's result): its qid, or
+ * the errno of a failure.  Closes dfd either way.
+ */
+static int reply_made(struct wr *w, int dfd, const char *name, int rc)
+{
+	if (rc) {
+		int e = errno;
+
+		close(dfd);
+		return e;
+	}
+	return reply_qid_at(w, dfd, name);
+}
+
 static int h_symlink(struct p9_server *s, struct rd *r, struct wr *w)
 {
 	struct p9_fid *f = fid_get(s, rd32(r));
@@ -535,13 +550,7 @@ static int h_symlink(struct p9_server *s, struct rd *r, struct wr *w)
 	if (dfd < 0)
 		return errno;
 	/* Any target: we never follow it; the guest does, in its own tree. */
-	if (symlinkat(target, dfd, name)) {
-		int e = errno;
-
-		close(dfd);
-		return e;
-	}
-	return reply_qid_at(w, dfd, name);
+	return reply_made(w, dfd, name, symlinkat(target, dfd, name));
 }
 
 static int h_mknod(struct p9_server *s, struct rd *r, struct wr *w)
@@ -568,13 +577,7 @@ static int h_mknod(struct p9_server *s, struct rd *r, struct wr *w)
 	dfd = p9_dir(s, f);
 	if (dfd < 0)
 		return errno;
-	if (mknodat(dfd, name, mode & (S_IFMT | 07777), 0)) {
-		int e = errno;
-
-		close(dfd);
-		return e;
-	}
-	return reply_qid_at(w, dfd, name);
+	return reply_made(w, dfd, name, mknodat(dfd, name, mode & (S_IFMT | 07777), 0));
 }
 
 /* Rename the entry old (dir odfd, name oname) to name nname in fid nd. */
@@ -921,13 +924,7 @@ static int h_mkdir(struct p9_server *s, struct rd *r, struct wr *w)
 	dfd = p9_dir(s, f);
 	if (dfd < 0)
 		return errno;
-	if (mkdirat(dfd, name, mode & 07777)) {
-		int e = errno;
-
-		close(dfd);
-		return e;
-	}
-	return reply_qid_at(w, dfd, name);
+	return reply_made(w, dfd, name, mkdirat(dfd, name, mode & 07777));
 }
 
 static int h_unlinkat(struct p9_server *s, struct rd *r, struct wr *w)
