@@ -4,7 +4,8 @@
 # the same kernel natively under QEMU) and its .config.  With "pae", the
 # PAE guest (guest-pae.config over guest.config) for PAE hosts.
 #
-# Debian's linux-source-6.1 at the pinned version is unpacked, the quilt
+# Debian's linux-source-6.1 at the pinned version (or the tarball a package
+# build names, lib.sh) is unpacked, the quilt
 # series in guest-patches/ is applied (any fuzz or offset is an error: the
 # series must match the pinned tree exactly), guest.config is merged over
 # tinyconfig and the result built with ccache.  The output is cached under a
@@ -58,6 +59,6 @@ EOF
 [ $bad = 0 ] || die "guest.config is not what the kernel built"
 
 echo "guest: building vmlinux and bzImage (log: $log)" >&2
-mk -j"$(nproc)" vmlinux bzImage >>"$log" 2>&1 || { tail -40 "$log" >&2; die "guest kernel build failed"; }
+mk -j"${LGUEST_JOBS:-$(nproc)}" vmlinux bzImage >>"$log" 2>&1 || { tail -40 "$log" >&2; die "guest kernel build failed"; }
 
 kbuild_finish vmlinux arch/x86/boot/bzImage .config .config=config

@@ -1,6 +1,7 @@
 #!/bin/sh
 # fetch-i386.sh: unpack the i386 pieces the launcher and the rig's initramfs
-# need (libelf and zlib static libraries and headers, a static busybox;
+# need (libelf and zlib static libraries and headers, and their shared
+# ones for the rpm's dynamic launcher; a static busybox;
 # libslirp and the libraries behind it, to link lguest-slirp; Debian's
 # hackbench and its C library, for make bench) into a
 # sysroot in the cache, and print its path.  pkg/libslirp0 and pkg/libc6
@@ -12,7 +13,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 debs=""
-for p in libelf-dev:i386 zlib1g-dev:i386 busybox-static:i386 \
+for p in libelf-dev:i386 libelf1:i386 zlib1g-dev:i386 zlib1g:i386 busybox-static:i386 \
 	libslirp-dev:i386 libslirp0:i386 libglib2.0-0:i386 libpcre2-8-0:i386 libc6:i386 \
 	rt-tests:i386; do
 	d=$(fetch_deb "$p") || die "could not download $p from Debian's registry"
@@ -43,6 +44,7 @@ if [ ! -f "$root/.done" ]; then
 	rm -rf "$root.tmp/pkg/rt-tests"
 	for f in usr/lib/i386-linux-gnu/libelf.a usr/lib/i386-linux-gnu/libz.a \
 		usr/include/libelf.h usr/include/gelf.h bin/busybox \
+		usr/lib/i386-linux-gnu/libelf.so.1 lib/i386-linux-gnu/libz.so.1 \
 		usr/include/slirp/libslirp.h usr/lib/i386-linux-gnu/libslirp.so.0 \
 		usr/lib/i386-linux-gnu/libglib-2.0.so.0 usr/lib/i386-linux-gnu/libpcre2-8.so.0 \
 		pkg/libslirp0/DEBIAN/symbols pkg/libc6/DEBIAN/symbols bench/usr/bin/hackbench; do

@@ -96,9 +96,17 @@ for t in $TARGETS; do
 	# libFuzzer refuses a missing one.
 	regs=$SRC/regressions/$t
 	[ -d "$regs" ] || regs=
+	# The ELF seeds are written by a script that says what each is.
+	seeds=$SRC/corpus/$t
+	if [ -f "$SRC/seeds-$t.pl" ]; then
+		seeds=$OUT/seeds/$t
+		rm -rf "$seeds"
+		mkdir -p "$OUT/seeds"
+		perl "$SRC/seeds-$t.pl" "$seeds" || die "$SRC/seeds-$t.pl failed"
+	fi
 	if "$OUT/fuzz_$t" -max_total_time="$SECS" -print_final_stats=1 \
 		-timeout=30 -rss_limit_mb=2048 -max_len=16384 \
-		-artifact_prefix="$arts/" "$corpus" "$SRC/corpus/$t" \
+		-artifact_prefix="$arts/" "$corpus" "$seeds" \
 		${regs:+"$regs"} >"$log" 2>&1; then
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 		result OK "$t: ${execs:-?} execs in $SECS s, no crash"

@@ -6,6 +6,12 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${LGUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lguest}
 BUILD=${LGUEST_BUILD:-$TOP/build}
 DEBS=$CACHE/debs
+# A package build brings its own kernel source (debian/rules: the
+# linux-source-6.1 Build-Depends; the rpm spec: a Source) and must not
+# download one: LGUEST_KERNEL_SOURCE names the tarball, and
+# LGUEST_KERNEL_VERSION its Debian version when that is not the pinned one.
+KERNEL_SOURCE=${LGUEST_KERNEL_SOURCE:-}
+DEB_KERNEL_VERSION=${LGUEST_KERNEL_VERSION:-$DEB_KERNEL_VERSION}
 FLAVOURS="686 686-pae"
 
 die() {
@@ -64,7 +70,8 @@ pin_gone() {
 #       built; else take AREA's lock (one build at a time: tests side by
 #       side all ask, and whoever waited finds it built), unpack a fresh
 #       source into work$VARIANT/src and set src, obj, log and out;
-#   kbuild_mk ARCH TARGET...         make in that tree, quietly, with ccache;
+#   kbuild_mk ARCH TARGET...         make in that tree, quietly, with ccache
+#       where there is one (the rig always has: make deps);
 #   kbuild_finish FILE[=NAME]...     copy the files from obj to out/KEY
 #       (as NAME if given), mark it built and print it.
 # The work tree's path never changes, so ccache hits across keys.
@@ -81,9 +88,13 @@ kbuild_start() {
 		echo "$out"
 		exit 0
 	fi
-	tarball=$("$TOP/scripts/fetch-source.sh")
-	command -v ccache >/dev/null || die "ccache missing (run 'make deps')"
-	export CCACHE_DIR=$CACHE/ccache
+	tarball=${KERNEL_SOURCE:-$("$TOP/scripts/fetch-source.sh")}
+	[ -f "$tarball" ] || die "no kernel source at $tarball"
+	kbuild_cc=gcc
+	if command -v ccache >/dev/null; then
+		kbuild_cc="ccache gcc"
+		export CCACHE_DIR=$CACHE/ccache
+	fi
 	work=$CACHE/$1/work${3:-}
 	src=$work/src
 	obj=$work/obj
@@ -97,7 +108,7 @@ kbuild_start() {
 kbuild_mk() {
 	kbuild_arch=$1
 	shift
-	make -s -C "$src" O="$obj" ARCH="$kbuild_arch" CC="ccache gcc" HOSTCC="ccache gcc" \
+	make -s -C "$src" O="$obj" ARCH="$kbuild_arch" CC="$kbuild_cc" HOSTCC="$kbuild_cc" \
 		KBUILD_BUILD_USER=lguest KBUILD_BUILD_HOST=lguest "$@"
 }
 

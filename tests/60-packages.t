@@ -42,6 +42,11 @@ else
 fi
 check "lintian --pedantic said nothing" "$(cat "$P/deb/lintian.log")" '^running with root|^$'
 lacks "lintian --pedantic: no errors or warnings" "$(cat "$P/deb/lintian.log")" '^[EW]: '
+check "the source package was built too (dpkg-buildpackage, native 3.0)" "$(ls "$P/deb")" \
+	"^lguest_$V\.dsc\$" "^lguest_$V\.tar\.xz\$" "^lguest_${V}_i386\.changes\$"
+check "the build ran in the i386 buildd chroot, as user builder, with its network cut off" \
+	"$(grep -E '^dpkg-buildpackage: info: (source package|host architecture)|^builder:|^network:' "$P/deb/build.log")" \
+	'host architecture i386' 'builder: uid=[0-9]+\(builder\)' 'network: unreachable'
 check "rpmlint: 0 errors, 0 warnings" "$(cat "$P/rpm/rpmlint.log")" '0 errors, 0 warnings'
 
 # Versions agree everywhere a user can see one.
@@ -65,12 +70,14 @@ check "lguest-dkms: dkms.conf is 32-bit x86 only, AUTOINSTALL, version $V" "$(dp
 check "lguest-dkms: postinst builds with DKMS, prerm removes" "$(dpkg-deb --ctrl-tarfile "$d" | tar -xO ./postinst ./prerm)" \
 	'^DKMS_NAME=lguest$' "^DKMS_VERSION=$V\$" '/usr/lib/dkms/common\.postinst' 'dkms remove -m \$DKMS_NAME -v \$DKMS_VERSION --all'
 d=$deb/lguest_${V}_i386.deb
-check "lguest: i386, depends on the same lguest-dkms, adduser, and (lguest-slirp) i386 libc6 and libslirp0" "$(dpkg-deb -f "$d" Architecture Depends Recommends Built-Using)" \
-	'^Architecture: i386' "lguest-dkms \(= $V\)" 'adduser' 'libc6 \(>= 2\.[0-9]+\)' 'libslirp0 \(>= 4' 'Recommends: lguest-guest, passt' 'Built-Using: .*elfutils' 'Built-Using: .*glibc' 'Built-Using: .*zlib'
+check "lguest: i386, depends on the same lguest-dkms, adduser, and (shlibs) i386 libc6, libelf1 and libslirp0" "$(dpkg-deb -f "$d" Architecture Depends Recommends)" \
+	'^Architecture: i386' "lguest-dkms \(= $V\)" 'adduser' 'libc6 \(>= 2\.[0-9]+\)' 'libelf1 \(>= 0\.' 'libslirp0 \(>= 4' 'Recommends: lguest-guest, passt'
+lacks "lguest: nothing is linked in statically, so no Built-Using" "$(dpkg-deb -f "$d" Built-Using)" '.'
 check "lguest: launcher, its user-network helper, man page, udev rule, modules-load.d entry" "$(dpkg-deb -c "$d")" \
 	'\./usr/bin/lguest$' '\./usr/lib/lguest/lguest-slirp$' './usr/bin/lguest-mkimage$' 'usr/share/man/man1/lguest\.1\.gz' 'usr/share/man/man1/lguest-mkimage\.1\.gz' 'lib/udev/rules\.d/60-lguest\.rules' 'usr/lib/modules-load\.d/lguest\.conf'
-check "lguest: the launcher is a 32-bit i386 executable" "$(dpkg-deb --fsys-tarfile "$d" | tar -xO ./usr/bin/lguest | file -)" \
-	'ELF 32-bit LSB .*Intel 80386'
+check "lguest: the launcher is a 32-bit i386 executable, linked against Debian's shared libraries" "$(dpkg-deb --fsys-tarfile "$d" | tar -xO ./usr/bin/lguest | file -)" \
+	'ELF 32-bit LSB .*Intel 80386.*dynamically linked'
+check "lguest: /var/lib/lguest, where the README's tour keeps its image" "$(dpkg-deb -c "$d")" '\./var/lib/lguest/$'
 check "lguest: udev rule gives /dev/lguest to group lguest, 0660" \
 	"$(dpkg-deb --fsys-tarfile "$d" | tar -xO ./lib/udev/rules.d/60-lguest.rules)" \
 	'KERNEL=="lguest", SUBSYSTEM=="misc", GROUP="lguest", MODE="0660"'
@@ -95,8 +102,8 @@ r=$rpm/i686/lguest-$V-1.i686.rpm
 check "lguest.rpm: launcher, its user-network helper, man page, udev rule, modules-load.d, sysusers" "$(rpm -qpl "$r")" \
 	'^/usr/bin/lguest$' '^/usr/lib/lguest/lguest-slirp$' '^/usr/bin/lguest-mkimage$' '^/usr/share/man/man1/lguest\.1' '^/usr/share/man/man1/lguest-mkimage\.1' '/udev/rules\.d/60-lguest\.rules$' '/modules-load\.d/lguest\.conf$' '/sysusers\.d/lguest\.conf$'
 check "lguest.rpm: %pre creates the lguest group" "$(rpm -qp --scripts "$r")" 'preinstall' 'groupadd -r lguest'
-check "lguest.rpm: requires lguest-dkms of its version, shadow-utils for %pre, libslirp for lguest-slirp" "$(rpm -qpR "$r")" \
-	"^lguest-dkms = $V" 'shadow-utils' '^libslirp\.so\.0'
+check "lguest.rpm: requires lguest-dkms of its version, shadow-utils for %pre, the shared libelf and libslirp" "$(rpm -qpR "$r")" \
+	"^lguest-dkms = $V" 'shadow-utils' '^libelf\.so\.1' '^libslirp\.so\.0'
 r=$rpm/i686/lguest-guest-$V-1.i686.rpm
 check "lguest-guest.rpm: both guest kernels and the initramfs" "$(rpm -qpl "$r")" \
 	'^/usr/lib/lguest/vmlinux$' '^/usr/lib/lguest/vmlinux-pae$' '^/usr/lib/lguest/initrd\.gz$'

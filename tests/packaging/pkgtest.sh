@@ -7,6 +7,133 @@
 exec >/dev/ttyS1 2>&1
 . "${0%/*}/tap.sh"
 
+# tty_session USER OUT PROMPT CMD...: USER runs CMD on a pseudo-terminal of
+# its own (script(1)), the way a user types it.  Its keyboard is the FIFO
+# $w/in, held open on fd 3 for type_in; returns once PROMPT is on its
+# screen (OUT), or after 200 s.  tty_end waits for it and sets rc.
+tty_session() {
+	who=$1 out=$2 prompt=$3
+	shift 3
+	rm -f $w/in
+	mkfifo -m 0600 $w/in
+	: >"$out"
+	chown "$who" "$out"
+	runuser -u "$who" -- timeout 300 script -qfec "$*" /dev/null <$w/in >"$out" 2>&1 &
+	pid=$!
+	exec 3>$w/in
+	wait_for "$out" "$prompt"
+}
+type_in() { printf '%s\r' "$@" >&3; }
+tty_end() {
+	wait $pid
+	rc=$?
+	exec 3>&-
+}
+# wait_for FILE TEXT: until TEXT is in FILE, or 200 s.
+wait_for() {
+	i=0
+	while [ $i -lt 400 ] && ! grep -q "$2" "$1"; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+}
+
+# The README's five-minute tour, each step as README.md says it, as alice
+# unless the step says root.  Step 2's image was made as root with
+# lguest-mkimage before this boot (tests/61: it downloads Debian, and this
+# system has no network); step 6 is the systemd check above.
+tour() {
+	echo "# the README's five-minute tour"
+	# 1. A throwaway guest, a shell on your terminal: lguest, then poweroff.
+	tty_session alice $w/tour1.out '/ # ' lguest
+	type_in 'echo "tour: $((6 * 7))"' poweroff
+	tty_end
+	if [ $rc = 0 ] && grep -q '^tour: 42' $w/tour1.out; then
+		ok "tour 1: 'lguest' on alice's terminal gives a shell; poweroff ends it, exit 0"
+	else
+		nok "tour 1: 'lguest' on alice's terminal (exit $rc)"
+		tail -20 $w/tour1.out | diag
+	fi
+
+	# 2. A Debian system, as root, throwaway (-x).
+	img=/var/lib/lguest/deb.img
+	before=$(stat -c %Y.%s $img 2>&1)
+	tty_session root $w/tour2.out 'root@lguest' lguest -x --disk=$img 256m /usr/lib/lguest/$want root=/dev/vda
+	type_in 'echo "tour: $(cat /etc/debian_version) $(id -un)" >/tour-was-here; cat /tour-was-here' poweroff
+	tty_end
+	if [ $rc = 0 ] && grep -q '^tour: 12\.[0-9]* root' $w/tour2.out &&
+		[ "$(stat -c %Y.%s $img 2>&1)" = "$before" ]; then
+		ok "tour 2: lguest-mkimage's Debian image boots as a throwaway (-x) guest to root's shell; the image is untouched"
+	else
+		nok "tour 2: the Debian image as a throwaway guest (exit $rc; image $before, now $(stat -c %Y.%s $img 2>&1))"
+		tail -30 $w/tour2.out | diag
+	fi
+
+	# 3. A host directory inside, read-only.
+	runuser -u alice -- sh -c 'mkdir -p /home/alice/src && echo shared-from-the-host >/home/alice/src/hello'
+	tty_session alice $w/tour3.out '/ # ' lguest --share=/home/alice/src,ro
+	type_in 'mount -t 9p -o trans=virtio src /mnt && cat /mnt/hello' \
+		'echo "tour: $(touch /mnt/new 2>&1)"' poweroff
+	tty_end
+	if [ $rc = 0 ] && grep -q '^shared-from-the-host' $w/tour3.out &&
+		grep -q '^tour: .*Read-only file system' $w/tour3.out && [ ! -e /home/alice/src/new ]; then
+		ok "tour 3: --share=\$HOME/src,ro: the guest mounts it, reads the host's file, and writing gives EROFS"
+	else
+		nok "tour 3: --share=\$HOME/src,ro (exit $rc)"
+		tail -20 $w/tour3.out | diag
+	fi
+
+	# 4. The network, without root: the host's port 8080 reaches the
+	# guest's web server on 80.
+	tty_session alice $w/tour4.out '/ # ' lguest --net=user --forward=tcp:8080:80 \
+		--initrd=/usr/lib/lguest/initrd.gz 128m /usr/lib/lguest/$want lguest.net=dhcp
+	type_in 'mkdir -p /www && echo served-by-the-guest >/www/index.html && httpd -p 80 -h /www && echo "tour: httpd $((40 + 2))"'
+	wait_for $w/tour4.out '^tour: httpd 42'
+	page=$(runuser -u alice -- timeout 30 bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 &&
+		printf "GET / HTTP/1.0\r\n\r\n" >&3 && cat <&3' 2>&1)
+	type_in poweroff
+	tty_end
+	if [ $rc = 0 ] && echo "$page" | grep -q '^served-by-the-guest'; then
+		ok "tour 4: --net=user --forward=tcp:8080:80: the host's port 8080 fetches the guest's page"
+	else
+		nok "tour 4: --net=user --forward=tcp:8080:80 (exit $rc)"
+		echo "$page" | diag 10
+		tail -20 $w/tour4.out | diag
+	fi
+
+	# 5. Guests in the background: start, list, console (Ctrl-] on a real
+	# terminal leaves it running), stop.
+	runuser -u alice -- timeout 60 lguest --name=web --detach >$w/tour5-detach.out 2>&1
+	drc=$?
+	out=$(cat $w/tour5-detach.out)
+	i=0
+	while [ $i -lt 240 ] && ! runuser -u alice -- lguest list 2>/dev/null | grep -q '^web .*running'; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	listed=$(runuser -u alice -- lguest list 2>&1)
+	tty_session alice $w/tour5.out '/ # ' lguest console web
+	sleep 1
+	type_in 'echo "tour: console $((6 * 7))"'
+	wait_for $w/tour5.out '^tour: console 42'
+	printf '\035' >&3
+	tty_end
+	still=$(runuser -u alice -- lguest list 2>&1)
+	t0=$(date +%s)
+	runuser -u alice -- timeout 60 lguest stop web >$w/tour5-stop.out 2>&1
+	src=$?
+	t1=$(date +%s)
+	gone=$(runuser -u alice -- lguest list 2>&1)
+	if [ $drc = 0 ] && echo "$listed" | grep -q '^web .*running' && grep -q '^tour: console 42' $w/tour5.out && [ $rc = 0 ] &&
+		echo "$still" | grep -q '^web .*running' && [ $src = 0 ] && [ $((t1 - t0)) -le 10 ] &&
+		! echo "$gone" | grep -q '^web '; then
+		ok "tour 5: --name=web --detach, list, console on a terminal (Ctrl-] detaches, it runs on), stop powers it off ($((t1 - t0)) s, exit 0)"
+	else
+		nok "tour 5: named guest in the background (detach exit $drc '$out', console exit $rc, stop exit $src in $((t1 - t0)) s)"
+		{ echo "$listed"; echo "$still"; echo "$gone"; tail -15 $w/tour5.out; cat $w/tour5-stop.out; } | diag
+	fi
+}
+
 checks() {
 	krel=$(uname -r)
 	echo "# kernel $krel"
@@ -86,12 +213,14 @@ checks() {
 		tail -30 $w/net.out | diag
 	fi
 
-	# A guest as a service: /etc/lguest/t.conf (the packaged example's
-	# form), "systemctl start lguest@t" boots it with its console in the
-	# journal, "lguest list" shows it, and "systemctl stop lguest@t"
-	# presses its power button: it shuts down in order, the launcher
-	# exits 0 and the unit ends inactive, not failed.
-	printf '# the test guest\nmemory=64m\n' >/etc/lguest/t.conf
+	[ -e /etc/lguest-pkgtest-tour ] && tour
+
+	# A guest as a service (the tour's step 6): the packaged example copied
+	# to /etc/lguest/t.conf, "systemctl start lguest@t" boots it with its
+	# console in the journal, "lguest list" shows it, and "systemctl stop
+	# lguest@t" presses its power button: it shuts down in order, the
+	# launcher exits 0 and the unit ends inactive, not failed.
+	cp /etc/lguest/example.conf /etc/lguest/t.conf
 	systemctl start lguest@t
 	i=0
 	while [ $i -lt 240 ] && ! journalctl -u lguest@t -q -o cat 2>/dev/null | grep -q 'lguest guest up'; do
@@ -106,7 +235,7 @@ checks() {
 	journalctl -u lguest@t -q -o cat >$w/unit.log 2>&1
 	res=$(systemctl show -p Result --value lguest@t)
 	st=$(systemctl show -p ExecMainStatus --value lguest@t)
-	if grep -q 'lguest guest up' $w/unit.log && echo "$listed" | grep -q '^t .* 64M .* running' &&
+	if grep -q 'lguest guest up' $w/unit.log && echo "$listed" | grep -q '^t .* 128M .* running' &&
 	   grep -q 'power button pressed' $w/unit.log && grep -q 'The system is going down' $w/unit.log &&
 	   [ "$res" = success ] && [ "$st" = 0 ] && [ $((t1 - t0)) -le 60 ]; then
 		ok "systemctl start lguest@t boots /etc/lguest/t.conf's guest, its console is in the journal, systemctl stop powers it off in order ($((t1 - t0)) s, exit $st)"
