@@ -14,7 +14,7 @@ busybox=${LGUEST_BUSYBOX:-$("$TOP/scripts/fetch-i386.sh")/bin/busybox}
 	die "$busybox is linked dynamically; the guest's initramfs needs a static one (busybox-static)"
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
-mkdir -p "$d/bin" "$d/sbin" "$d/etc" "$d/proc" "$d/sys" "$d/dev" "$d/tmp" "$d/root"
+mkdir -p "$d/bin" "$d/sbin" "$d/etc" "$d/proc" "$d/sys" "$d/dev" "$d/tmp" "$d/root" "$d/mnt"
 cp "$busybox" "$d/bin/busybox"
 # Only the links that start the guest are made here; rcS links the other
 # applets at boot (busybox --install), so this busybox is never run on the

@@ -71,7 +71,7 @@ check "lguest-dkms: postinst builds with DKMS, prerm removes" "$(dpkg-deb --ctrl
 	'^DKMS_NAME=lguest$' "^DKMS_VERSION=$V\$" '/usr/lib/dkms/common\.postinst' 'dkms remove -m \$DKMS_NAME -v \$DKMS_VERSION --all'
 d=$deb/lguest_${V}_i386.deb
 check "lguest: i386, depends on the same lguest-dkms, adduser, and (shlibs) i386 libc6, libelf1 and libslirp0" "$(dpkg-deb -f "$d" Architecture Depends Recommends)" \
-	'^Architecture: i386' "lguest-dkms \(= $V\)" 'adduser' 'libc6 \(>= 2\.[0-9]+\)' 'libelf1 \(>= 0\.' 'libslirp0 \(>= 4' 'Recommends: lguest-guest, passt'
+	'^Architecture: i386' "lguest-dkms \(= $V\)" 'adduser' 'libc6 \(>= 2\.[0-9]+\)' 'libelf1 \(>= 0\.' 'libslirp0 \(>= 4' 'Recommends: lguest-guest, passt, debootstrap, e2fsprogs'
 lacks "lguest: nothing is linked in statically, so no Built-Using" "$(dpkg-deb -f "$d" Built-Using)" '.'
 check "lguest: launcher, its user-network helper, man page, udev rule, modules-load.d entry" "$(dpkg-deb -c "$d")" \
 	'\./usr/bin/lguest$' '\./usr/lib/lguest/lguest-slirp$' './usr/bin/lguest-mkimage$' 'usr/share/man/man1/lguest\.1\.gz' 'usr/share/man/man1/lguest-mkimage\.1\.gz' 'lib/udev/rules\.d/60-lguest\.rules' 'usr/lib/modules-load\.d/lguest\.conf'

@@ -107,6 +107,10 @@ if [ -n "$new" ]; then
 			ok "tour 2: as root, lguest-mkimage /var/lib/lguest/deb.img (this lguest-mkimage's image, kept from an earlier run: $tourimg)" ||
 			nok "tour 2: copying the kept image $tourimg"
 	else
+		# lguest recommends debootstrap for it; this test installs
+		# without recommends.
+		step "tour 2: apt install debootstrap (lguest recommends it)" mkimage.log \
+			apt-get install -y --no-install-recommends debootstrap
 		step "tour 2: as root, lguest-mkimage /var/lib/lguest/deb.img" mkimage.log \
 			lguest-mkimage /var/lib/lguest/deb.img
 		mkdir -p "$CACHE/tour"
