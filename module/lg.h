@@ -155,7 +155,7 @@ struct lguest {
 	struct dentry *debugfs;
 	unsigned long nr_exits, nr_host_irq, nr_demand, nr_guest_pf, nr_hcall[32],
 		      nr_async, nr_gp, nr_trap_other, nr_irq_delivered,
-		      nr_mmio_read, nr_mmio_write, nr_prefetched,
+		      nr_mmio_read, nr_mmio_write, nr_prefetched, nr_refilled,
 		      nr_pgdir_hit, nr_pgdir_miss, nr_smap,
 		      nr_host_cr4;
 

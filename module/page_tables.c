@@ -528,16 +528,10 @@ struct lg_gwalk {
  * window (which is never mapped: each access there must reach the host).
  * w gets the directory entry and table the PTE came from.
  */
-static enum lg_verdict lg_walk(struct lguest *lg, u32 vaddr, u32 *errcode,
-			       lg_pte_t *out, struct lg_gwalk *w)
+/* Where in guest memory the directory entry for vaddr in pd is. */
+static enum lg_verdict lg_dir_gpa(struct lguest *lg, struct lg_pgdir *pd,
+				  u32 vaddr, u64 *dir_gpa)
 {
-	struct lg_pgdir *pd = lg_cur(lg);
-	bool write = *errcode & 2, user = *errcode & 4, fetch = *errcode & 16;
-	u64 dir_gpa, pte_gpa;
-	lg_pte_t dir, pte;
-	bool mmio = false;
-	unsigned int i;
-
 #ifdef CONFIG_X86_PAE
 	lg_pte_t pdpte;
 
@@ -546,11 +540,28 @@ static enum lg_verdict lg_walk(struct lguest *lg, u32 vaddr, u32 *errcode,
 		return LG_KILLED;
 	if (!(pdpte & _PAGE_PRESENT))
 		return LG_GUEST_FAULT;
-	dir_gpa = (pdpte & PTE_PFN_MASK) +
-		  ((vaddr >> LG_MID_SHIFT) & (LG_MID_ENTRIES - 1)) * 8;
+	*dir_gpa = (pdpte & PTE_PFN_MASK) +
+		   ((vaddr >> LG_MID_SHIFT) & (LG_MID_ENTRIES - 1)) * 8;
 #else
-	dir_gpa = pd->gpgdir + (vaddr >> LG_TOP_SHIFT) * sizeof(lg_pte_t);
+	*dir_gpa = pd->gpgdir + (vaddr >> LG_TOP_SHIFT) * sizeof(lg_pte_t);
 #endif
+	return LG_OK;
+}
+
+static enum lg_verdict lg_walk(struct lguest *lg, u32 vaddr, u32 *errcode,
+			       lg_pte_t *out, struct lg_gwalk *w)
+{
+	struct lg_pgdir *pd = lg_cur(lg);
+	bool write = *errcode & 2, user = *errcode & 4, fetch = *errcode & 16;
+	u64 dir_gpa, pte_gpa;
+	lg_pte_t dir, pte;
+	bool mmio = false;
+	enum lg_verdict r;
+	unsigned int i;
+
+	r = lg_dir_gpa(lg, pd, vaddr, &dir_gpa);
+	if (r != LG_OK)
+		return r;
 	if (lg_read_gentry(lg, dir_gpa, &dir) != LG_OK)
 		return LG_KILLED;
 	if (!(dir & _PAGE_PRESENT))
@@ -614,6 +625,27 @@ static bool lg_prefetch_on = true;
 module_param_named(prefetch, lg_prefetch_on, bool, 0644);
 MODULE_PARM_DESC(prefetch, "copy a faulting entry's valid neighbours too (for comparing: make bench)");
 
+/*
+ * Our copy of guest entry g (under directory entry dir), if the CPU could
+ * have used g already (present, accessed) and we hold its page pinned;
+ * else 0, and a fault will copy it when it is used.
+ */
+static lg_pte_t lg_valid_copy(struct lguest *lg, lg_pte_t g, lg_pte_t dir)
+{
+	u64 gpfn = (g & PTE_PFN_MASK) >> PAGE_SHIFT;
+	struct page *page;
+
+	if ((g & (_PAGE_PRESENT | _PAGE_ACCESSED)) !=
+	    (_PAGE_PRESENT | _PAGE_ACCESSED) ||
+	    gpfn >= lg->mem_size >> PAGE_SHIFT)
+		return 0;
+	page = lg->pages[gpfn];
+	if (!page)
+		return 0;
+	return ((lg_pte_t)page_to_pfn(page) << PAGE_SHIFT) |
+	       (lg_limit_pte(g, dir) & (LG_COPY_FLAGS | _PAGE_RW));
+}
+
 static void lg_prefetch(struct lguest *lg, u32 vaddr, lg_pte_t *spte,
 			const struct lg_gwalk *w)
 {
@@ -625,23 +657,14 @@ static void lg_prefetch(struct lguest *lg, u32 vaddr, lg_pte_t *spte,
 	if (!lg_read_guest(lg, w->table + first * sizeof(lg_pte_t), g, sizeof(g)))
 		return;
 	for (i = 0; i < LG_PREFETCH; i++) {
-		u64 gpfn = (g[i] & PTE_PFN_MASK) >> PAGE_SHIFT;
-		struct page *page;
-
 		/* The Switcher's pages may share the table: never theirs. */
 		if (va0 + i * PAGE_SIZE >= lg_sw.base)
 			break;
-		if (i == at || (s[i] & _PAGE_PRESENT) ||
-		    (g[i] & (_PAGE_PRESENT | _PAGE_ACCESSED)) !=
-		    (_PAGE_PRESENT | _PAGE_ACCESSED) ||
-		    gpfn >= lg->mem_size >> PAGE_SHIFT)
+		if (i == at || (s[i] & _PAGE_PRESENT))
 			continue;
-		page = lg->pages[gpfn];
-		if (!page)
-			continue;
-		s[i] = ((lg_pte_t)page_to_pfn(page) << PAGE_SHIFT) |
-		       (lg_limit_pte(g[i], w->dir) & (LG_COPY_FLAGS | _PAGE_RW));
-		lg->nr_prefetched++;
+		s[i] = lg_valid_copy(lg, g[i], w->dir);
+		if (s[i])
+			lg->nr_prefetched++;
 	}
 }
 
@@ -836,6 +859,36 @@ static void lg_drop_range(struct lguest *lg, struct lg_pgdir *pd, u32 start,
 }
 
 /* Drop our copy of vaddr's entry at a level of the guest's tables. */
+/*
+ * Tour 363: Refill on a flush
+ *
+ * When the guest flushes one entry of the address space it runs, the
+ * entry it wrote is usually the one the next access wants: Linux on one
+ * CPU puts a copied page's new entry in before it flushes the old one
+ * (guest patch 0011), so copying it now spares that access a fault.  The
+ * rules are a prefetch's: only what the CPU could use already, to a page
+ * we hold pinned; nothing is written to guest memory.
+ */
+static void lg_refill(struct lguest *lg, struct lg_pgdir *pd, u32 vaddr,
+		      lg_pte_t *spte)
+{
+	lg_pte_t dir, g;
+	u64 dir_gpa;
+
+	if (!lg_prefetch_on || pd != lg_cur(lg) ||
+	    lg_dir_gpa(lg, pd, vaddr, &dir_gpa) != LG_OK ||
+	    lg_read_gentry(lg, dir_gpa, &dir) != LG_OK ||
+	    (dir & (_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_PSE)) !=
+	    (_PAGE_PRESENT | _PAGE_ACCESSED) ||
+	    lg_read_gentry(lg, (dir & PTE_PFN_MASK) +
+			   ((vaddr >> PAGE_SHIFT) & (LG_PTE_ENTRIES - 1)) *
+			   sizeof(lg_pte_t), &g) != LG_OK)
+		return;
+	*spte = lg_valid_copy(lg, g, dir);
+	if (*spte)
+		lg->nr_refilled++;
+}
+
 static void lg_drop_entry(struct lguest *lg, struct lg_pgdir *pd, u32 vaddr,
 			  unsigned int level)
 {
@@ -844,8 +897,10 @@ static void lg_drop_entry(struct lguest *lg, struct lg_pgdir *pd, u32 vaddr,
 
 	if (level == 0) {
 		spte = lg_pte(lg, pd, vaddr, false);
-		if (spte)
+		if (spte) {
 			*spte = 0;
+			lg_refill(lg, pd, vaddr, spte);
+		}
 		return;
 	}
 	/* A last-level table's reach, or (PAE) a page directory's: 1 GiB. */

@@ -58,8 +58,8 @@ while [ $i -lt "$REPS" ]; do
 	run stress-ng-switch stress-ng --switch 1 --switch-ops 20000 --quiet
 	run stress-ng-mmap stress-ng --mmap 1 --mmap-ops 8 --mmap-bytes 8M --quiet
 	run stress-ng-fault stress-ng --fault 1 --fault-ops 2000 --quiet
-	run sysbench-cpu sysbench cpu --cpu-max-prime=2000 --events=200 --time=0 run
-	run sysbench-memory sysbench memory --memory-total-size=64M --time=0 run
+	run sysbench-cpu sysbench cpu --cpu-max-prime=2000 --events=2000 --time=0 run
+	run sysbench-memory sysbench memory --memory-total-size=256M --time=0 run
 	run sysbench-threads sysbench threads --threads=4 --events=250 --time=0 run
 	run gcc-build build
 done

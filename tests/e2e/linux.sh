@@ -369,10 +369,14 @@ check '[ $rc = 0 ] && [ -n "$ops" ] && [ -n "$rt" ] && [ "$ops" -ge 10000 ] && [
 # for them; with their neighbours copied too, the shadow faults fall.
 for pf in 0 1; do
 	echo $pf >/sys/module/lg/parameters/prefetch
-	mb_snap /tmp/mbf$pf.out --initrd=/guest/initrd-blk.gz $MEM $K lguest.microbench=fork-exec
+	mb_snap /tmp/mbf$pf.out --initrd=/guest/initrd-blk.gz $MEM $K lguest.microbench=fork-exec,cow
 	eval "sf$pf=\$(mb_delta /tmp/mbf$pf.out fork-exec shadow_faults)"
 	eval "pr$pf=\$(mb_delta /tmp/mbf$pf.out fork-exec prefetched)"
+	eval "cs$pf=\$(mb_delta /tmp/mbf$pf.out cow shadow_faults)"
+	eval "cr$pf=\$(mb_delta /tmp/mbf$pf.out cow refilled)"
+	eval "cx$pf=\$(mb_delta /tmp/mbf$pf.out cow exits)"
 done
+co=$(tr -d '\r' </tmp/mbf1.out | sed -n 's/^MB: cow .* \([0-9]*\)$/\1/p')
 echo "# linux guest, fork+exec: ${sf0:-?} shadow faults without prefetch, ${sf1:-?} with (${pr1:-?} entries prefetched)" >"$RES"
 # Under the host's CR4 (Tour 255): Linux asks for it, so every entry after
 # boot keeps the host's SMEP, SMAP and UMIP and writes CR4 only for PGE;
@@ -384,6 +388,24 @@ check '[ -n "$fx" ] && [ -n "$hc" ] && [ -n "$sm" ] && [ "$fx" -gt 0 ] && [ $((h
 	"Linux runs under the host's SMEP, SMAP and UMIP: every entry (${hc:-?} for ${fx:-?} exits), ${sm:-?} SMAP fix-ups" /tmp/mbf1.out
 check '[ -n "$sf0" ] && [ -n "$sf1" ] && [ "${pr0:-1}" = 0 ] && [ "${pr1:-0}" -gt 0 ] && [ $((sf1 * 4)) -lt $((sf0 * 3)) ]' \
 	"prefetch: fork+exec takes under 3/4 of the shadow faults (${sf0:-?} -> ${sf1:-?})" /tmp/mbf1.out
+# Refill on a flush (Tour 363, guest patch 0011): a copy-on-write fault's
+# flush copies the new entry, so the write that follows does not fault
+# again (the microbenchmark checks that parent and child kept their own).
+echo "# linux guest, copy-on-write: ${co:-?} copies, ${cx0:-?} exits and ${cs0:-?} shadow faults without prefetch; ${cx1:-?} and ${cs1:-?} with, ${cr1:-?} entries refilled" >"$RES"
+check '[ -n "$co" ] && [ -n "$cr1" ] && [ -n "$cs0" ] && [ -n "$cs1" ] && [ "${cr0:-1}" = 0 ] && [ $((cr1 * 4)) -ge $((co * 3)) ] && [ $((cs1 + co / 2)) -le "$cs0" ]' \
+	"copy-on-write: the flush refills the new entry, no second fault (${cr1:-?} refills for ${co:-?} copies; shadow faults ${cs0:-?} -> ${cs1:-?})" /tmp/mbf1.out
+# Anonymous fault-around (guest patch 0010): writing fresh anonymous pages
+# one after another faults once per block of 16, which the host's prefetch
+# then shadows whole; anon_fault_around=1 turns it off: once per page.
+for fa in 16 1; do
+	mb_snap /tmp/mba$fa.out --initrd=/guest/initrd-blk.gz $MEM $K lguest.microbench=fault anon_fault_around=$fa
+	eval "ao$fa=\$(tr -d '\r' </tmp/mba$fa.out | sed -n 's/^MB: fault .* \([0-9]*\)$/\1/p')"
+	eval "ag$fa=\$(mb_delta /tmp/mba$fa.out fault guest_faults)"
+	eval "ax$fa=\$(mb_delta /tmp/mba$fa.out fault exits)"
+done
+echo "# linux guest, fresh anonymous pages: ${ao16:-?} written with ${ag16:-?} guest faults and ${ax16:-?} exits; ${ao1:-?} with ${ag1:-?} and ${ax1:-?} when anon_fault_around=1" >"$RES"
+check '[ -n "$ao16" ] && [ -n "$ag16" ] && [ -n "$ag1" ] && [ -n "$ax16" ] && [ -n "$ax1" ] && [ $((ag16 * 8)) -lt "$ao16" ] && [ $((ag1 * 2)) -gt "$ao1" ] && [ $((ax16 * 4)) -lt "$ax1" ]' \
+	"anonymous fault-around: a fault per 16 fresh pages, not per page (${ag16:-?} guest faults for ${ao16:-?} pages; ${ag1:-?} when off), a quarter of the exits or fewer" /tmp/mba16.out
 
 # The Debian image, where this host has it as its disk (tests 50 and 51;
 # the debug host's run, 72, has no disk).

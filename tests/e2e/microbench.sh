@@ -8,12 +8,15 @@ RES=${RES:-/dev/stdout}
 # other two, and what the guest's exits
 # were for while it ran (its debugfs counters, read in the second's pause
 # microbench -p makes after each line).  The guest runs once per setting
-# of lg.ko's parameters that issue 16 added (prefetch, shadows, host_cr4), so each
-# change is measured against its absence in the same boot.
+# of lg.ko's parameters that issue 16 added (prefetch, shadows, host_cr4)
+# and of the guest's anon_fault_around, so each change is measured
+# against its absence in the same boot.
 . "${0%/*}/mbsnap.sh"
-mb_guest() {	# mb_guest LABEL: one guest run, its lines labelled
-	mb_snap /tmp/mbg.out --initrd=/guest/initrd-blk.gz 256m /guest/vmlinux lguest.microbench
-	echo "# bench: kernel-entry paths ($1), ns per operation (median of 5, min-max), guest vs native and vs User-Mode Linux; exits per operation in the guest" >"$RES"
+mb_guest() {	# mb_guest LABEL [GUEST-ARG...]: one guest run, its lines labelled
+	l=$1
+	shift
+	mb_snap /tmp/mbg.out --initrd=/guest/initrd-blk.gz 256m /guest/vmlinux lguest.microbench "$@"
+	echo "# bench: kernel-entry paths ($l), ns per operation (median of 5, min-max), guest vs native and vs User-Mode Linux; exits per operation in the guest" >"$RES"
 	i=1
 	tr -d '\r' </tmp/mbg.out | grep '^MB:' | while read -r _ name gm gl gh _ ops; do
 		i=$((i + 1))
@@ -50,13 +53,14 @@ if [ -f /guest/initrd-blk.gz ] && insmod /lg.ko; then
 			{ echo "# bench: User-Mode Linux did not run the benchmark:"; tail -20 /tmp/mbu.out | sed 's/^/#   /'; } >"$RES"
 	fi
 	# As before issue 16's item 2, then with its changes, then with the
-	# guest under the host's CR4 (item 4).
-	for set in "0 8 0" "1 128 0" "1 128 1"; do
+	# guest under the host's CR4 (item 4), all three without the guest's
+	# anonymous fault-around; last, everything as shipped.
+	for set in "0 8 0 1" "1 128 0 1" "1 128 1 1" "1 128 1 16"; do
 		set -- $set
 		echo $1 >/sys/module/lg/parameters/prefetch
 		echo $2 >/sys/module/lg/parameters/shadows
 		echo $3 >/sys/module/lg/parameters/host_cr4
-		mb_guest "prefetch=$1 shadows=$2 host_cr4=$3"
+		mb_guest "prefetch=$1 shadows=$2 host_cr4=$3 anon_fault_around=$4" anon_fault_around=$4
 	done
 	rmmod lg
 fi

@@ -14,7 +14,7 @@
  * tenth of the work, for a smoke test; "-p" says MB-START and pauses a
  * second before the first and after each line, so that whoever reads the
  * guest's exit counters between lines reads them while nothing runs.
- * A NAME argument runs that workload only.
+ * A NAME argument (or NAME,NAME...) runs those workloads only.
  * Run as "microbench --exit-now" it exits at once (the exec target).
  */
 #include <fcntl.h>
@@ -42,6 +42,17 @@ static double now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/* Is name in the comma-separated list? */
+static bool wanted(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *c = list; c; c = strchr(c, ',') ? strchr(c, ',') + 1 : NULL)
+		if (!strncmp(c, name, n) && (c[n] == ',' || !c[n]))
+			return true;
+	return false;
 }
 
 static void die(const char *what)
@@ -176,6 +187,10 @@ static double b_fault(void)
 	for (size_t i = 0; i < len; i += 4096)
 		p[i] = 1;
 	t = now_ns() - t;
+	/* Fresh memory reads as zero, wherever a fault put it. */
+	for (size_t i = 0; i < len; i += 4096)
+		if (p[i] != 1 || p[i + 100] || p[i + 4095])
+			die("fault: a fresh page was not zero");
 	munmap((void *)p, len);
 	return t / pages;
 }
@@ -203,11 +218,19 @@ static double b_cow(void)
 		for (size_t i = 0; i < len; i += 4096)
 			p[i] = 2;
 		t = now_ns() - t;
+		/* Each write went to the child's own copy ... */
+		for (size_t i = 0; i < len; i += 4096)
+			if (p[i] != 2)
+				_exit(1);
 		_exit(write(fd[1], &t, sizeof(t)) != sizeof(t));
 	}
 	if (read(fd[0], &t, sizeof(t)) != sizeof(t))
 		die("cow child");
 	waitpid(pid, NULL, 0);
+	/* ... and none to the parent's. */
+	for (size_t i = 0; i < len; i += 4096)
+		if (p[i] != 1)
+			die("cow: the child's write reached the parent's page");
 	close(fd[0]);
 	close(fd[1]);
 	munmap((void *)p, len);
@@ -287,11 +310,13 @@ int main(int argc, char **argv)
 		puts("MB-START");
 		sleep(1);
 	}
-	bool found = !only;
+	size_t found = 0, asked = 1;
 
+	for (const char *c = only; c && *c; c++)
+		asked += *c == ',';
 	for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++)
-		found |= only && !strcmp(only, b[i].name);
-	if (!found) {
+		found += wanted(only, b[i].name);
+	if (only && found != asked) {
 		fprintf(stderr, "microbench: no workload '%s'; they are:", only);
 		for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++)
 			fprintf(stderr, " %s", b[i].name);
@@ -301,7 +326,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++) {
 		double r[REPS];
 
-		if (only && strcmp(only, b[i].name))
+		if (only && !wanted(only, b[i].name))
 			continue;
 		if (b[i].run == b_hackbench && access(HACKBENCH, X_OK))
 			continue;	/* not installed here */
