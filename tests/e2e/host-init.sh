@@ -30,6 +30,19 @@ if [ "$t" = net.sh ] && [ ! -e /.realroot ]; then
 		done && touch /newroot/.realroot && exec switch_root /newroot /init
 	echo "RIG: switch_root failed; $t runs on the initramfs"
 fi
+# Where KASLR put the kernel, for naming a hung CPU's addresses
+# (tests/lib/hangdump.pl).
+echo "RIG: kernel text at $(grep -m1 ' _text$' /proc/kallsyms | cut -d' ' -f1)"
+# And lg.ko's, each time a test loads it.
+(
+	last=
+	while :; do
+		at=$(cat /sys/module/lg/sections/.text 2>/dev/null)
+		[ "$at" = "$last" ] || [ -z "$at" ] || echo "RIG: lg.ko text at $at"
+		last=$at
+		sleep 1
+	done
+) </dev/null &
 echo "RIG: running ${t:-nothing}"
 echo "# cpuflags: $(grep -m1 '^flags' /proc/cpuinfo)" >"$RES"
 # The debug host has kmemleak: forget what booting left, so that only what

@@ -169,7 +169,8 @@ e2e_run() {
 	echo "# $flavour host booted with -cpu $(rig_cpu "$flavour"): qemu rc $rc after ${secs}s; logs in $dir"
 
 	[ $rc = 0 ] && ok "qemu exited by itself (rc 0)" ||
-		{ nok "qemu exited by itself (rc $rc$([ $rc = 124 ] && echo ', timed out after '"$tmo"'s'))"; rig_tail "$dir/console.log"; cat "$dir/console.log.qemu" | sed 's/^/#   /'; }
+		{ nok "qemu exited by itself (rc $rc$([ $rc = 124 ] && echo ', timed out after '"$tmo"'s'))"; rig_tail "$dir/console.log"; cat "$dir/console.log.qemu" | sed 's/^/#   /'
+		  [ ! -f "$dir/console.log.hang" ] || { echo "# --- the hung host's CPUs (console.log.hang) ---"; grep -E -- '^(==|EIP|ESI|CR0)|->' "$dir/console.log.hang" | head -80 | sed 's/^/#   /'; }; }
 	if grep -q "Linux version" "$dir/console.log" && grep -q "$krel" "$dir/console.log"; then
 		ok "the $flavour host kernel $krel booted"
 	else

@@ -70,17 +70,35 @@ rig_initramfs() {
 # ttyS0 is the console (kernel log, ignore_loglevel); ttyS1 is a clean
 # channel for the test's own results.  Returns qemu's status; 124 means the
 # boot hit the timeout.  RIG_QEMU_ARGS adds QEMU options for debugging, e.g.
-# "-d int,cpu_reset -D /tmp/ints.log" or "-s -S" (see docs/rig.md).
+# "-d int,cpu_reset -D /tmp/ints.log" or "-s -S" (see docs/rig.md).  A
+# host still running 20 s before the timeout is taken for hung: every
+# CPU's registers and stack, read through QEMU's monitor, go to
+# CONSOLE_LOG.hang (hangdump.pl), since a hang with interrupts off leaves
+# nothing on the console.
 rig_boot() {
 	kernel=$1 initrd=$2 cpu=$3 tmo=$4 con=$5 res=$6
 	shift 6
 	: >"$con"
 	: >"$res"
+	rm -f "$con.mon" "$con.hang"
 	timeout -k 5 "$tmo" "${RIG_QEMU:-qemu-system-i386}" -nographic -no-reboot -monitor none \
+		-chardev "socket,id=hang,path=$con.mon,server=on,wait=off" -mon chardev=hang,mode=readline \
 		-nic none -m 512 -cpu "$cpu" -smp "${RIG_SMP:-1}" -kernel "$kernel" -initrd "$initrd" \
 		-serial "file:$con" -serial "file:$res" ${RIG_QEMU_ARGS:-} \
 		-append "console=ttyS0 panic=-1 oops=panic ignore_loglevel cryptomgr.notests noisapnp $*" \
-		</dev/null >"$con.qemu" 2>&1
+		</dev/null >"$con.qemu" 2>&1 &
+	qpid=$!
+	map=$(ls "${kernel%/*}"/System.map-* "${kernel%/*}"/obj/System.map 2>/dev/null | head -1)
+	RIG_KO=${ko:-} perl "$RIG_TOP/tests/lib/hangdump.pl" "$con.mon" $((tmo > 60 ? tmo - 20 : tmo * 2 / 3)) \
+		"$qpid" "${RIG_SMP:-1}" "$map" </dev/null >"$con.hang" 2>&1 &
+	dpid=$!
+	wait "$qpid"
+	qrc=$?
+	kill "$dpid" 2>/dev/null
+	wait "$dpid" 2>/dev/null
+	[ -s "$con.hang" ] || rm -f "$con.hang"
+	rm -f "$con.mon"
+	return $qrc
 }
 
 # rig_host_log_bad LOG: print the kernel's complaints, if any.  Only
@@ -116,7 +134,16 @@ rig_mce_inject() {
 	exec 9>&-
 }
 
+# rig_tail LOG [N]: the last N lines of a log, and first, when the kernel
+# complained, its first complaint with what follows: a hang after an oops
+# buries the oops' top under its own stack dump.
 rig_tail() {
+	first=$(rig_host_log_bad "$1" | head -1 | cut -d: -f1)
+	if [ -n "$first" ]; then
+		echo "# --- the kernel's first complaint in $1 (line $first) ---"
+		sed -n "$((first > 5 ? first - 5 : 1)),$((first + 45))p" "$1" |
+			sed 's/^/#   /'
+	fi
 	echo "# --- last lines of $1 ---"
 	tail -n "${2:-40}" "$1" | sed 's/^/#   /'
 }
