@@ -75,15 +75,24 @@ rig_initramfs() {
 # CPU's registers and stack, read through QEMU's monitor, go to
 # CONSOLE_LOG.hang (hangdump.pl), since a hang with interrupts off leaves
 # nothing on the console.
+#
+# Several CPUs are emulated in one thread, taking turns (thread=single):
+# with a thread each (QEMU's default), a CPU once in a few hundred kernel
+# text patches kept running the old code of a patched page.  lg.ko's load
+# and unload patch the scheduler (the preempt notifiers' static key), and
+# both CPUs then looped on an int3 the kernel had already removed, for
+# good (docs/rig.md, "Debugging a boot").
 rig_boot() {
 	kernel=$1 initrd=$2 cpu=$3 tmo=$4 con=$5 res=$6
 	shift 6
+	accel=
+	[ "${RIG_SMP:-1}" -le 1 ] || accel="-accel tcg,thread=single"
 	: >"$con"
 	: >"$res"
 	rm -f "$con.mon" "$con.hang"
 	timeout -k 5 "$tmo" "${RIG_QEMU:-qemu-system-i386}" -nographic -no-reboot -monitor none \
 		-chardev "socket,id=hang,path=$con.mon,server=on,wait=off" -mon chardev=hang,mode=readline \
-		-nic none -m 512 -cpu "$cpu" -smp "${RIG_SMP:-1}" -kernel "$kernel" -initrd "$initrd" \
+		$accel -nic none -m 512 -cpu "$cpu" -smp "${RIG_SMP:-1}" -kernel "$kernel" -initrd "$initrd" \
 		-serial "file:$con" -serial "file:$res" ${RIG_QEMU_ARGS:-} \
 		-append "console=ttyS0 panic=-1 oops=panic ignore_loglevel cryptomgr.notests noisapnp $*" \
 		</dev/null >"$con.qemu" 2>&1 &
