@@ -138,6 +138,9 @@ static void lg_halt(struct lguest *lg)
 
 static void lg_hcall(struct lguest *lg, u32 call, u32 a1, u32 a2, u32 a3)
 {
+	/* Made or queued: unknown calls kill the guest, uncounted. */
+	if (call < ARRAY_SIZE(lg->nr_hcall))
+		lg->nr_hcall[call]++;
 	switch (call) {
 	case LHCALL_FLUSH_ASYNC:
 		break;
@@ -197,9 +200,6 @@ void lg_do_hypercall(struct lguest *lg)
 	u32 call = r->eax;
 
 	r->eax = 0;
-	/* Unknown calls kill the guest: no need to count them. */
-	if (call < ARRAY_SIZE(lg->nr_hcall))
-		lg->nr_hcall[call]++;
 	lg_hcall(lg, call, r->ebx, r->ecx, r->edx);
 }
 

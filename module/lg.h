@@ -156,7 +156,7 @@ struct lguest {
 	unsigned long nr_exits, nr_host_irq, nr_demand, nr_guest_pf, nr_hcall[32],
 		      nr_async, nr_gp, nr_trap_other, nr_irq_delivered,
 		      nr_mmio_read, nr_mmio_write, nr_prefetched, nr_refilled,
-		      nr_pgdir_hit, nr_pgdir_miss, nr_smap,
+		      nr_pgdir_hit, nr_pgdir_miss, nr_pgdir_kept, nr_smap,
 		      nr_host_cr4;
 
 	struct lguest_regs regs;

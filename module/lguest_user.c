@@ -45,9 +45,9 @@ static int lg_exits_show(struct seq_file *m, void *unused)
 	seq_printf(m, "async_calls %lu\nmmio_reads %lu\nmmio_writes %lu\n",
 		   lg->nr_async, lg->nr_mmio_read, lg->nr_mmio_write);
 	/* Not exits: what the shadow page tables did meanwhile. */
-	seq_printf(m, "prefetched %lu\nrefilled %lu\npgdir_hits %lu\npgdir_misses %lu\n",
+	seq_printf(m, "prefetched %lu\nrefilled %lu\npgdir_hits %lu\npgdir_misses %lu\npgdir_kept %lu\n",
 		   lg->nr_prefetched, lg->nr_refilled, lg->nr_pgdir_hit,
-		   lg->nr_pgdir_miss);
+		   lg->nr_pgdir_miss, lg->nr_pgdir_kept);
 	/*
 	 * Entries under the host's SMEP, SMAP and UMIP (Tour 255), and the
 	 * exits among them for a guest kernel touching user pages with AC off.

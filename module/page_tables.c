@@ -779,6 +779,7 @@ void lg_new_pgtable(struct lguest *lg, u32 gpgdir, u32 flush_below)
 {
 	struct lg_pgdir *pd;
 	unsigned int i;
+	bool hit;
 
 	if (!lg_valid_gpgdir(lg, gpgdir)) {
 		lg_kill(lg, "LHCALL_NEW_PGTABLE: 0x%08x is not a page table in guest memory",
@@ -786,7 +787,8 @@ void lg_new_pgtable(struct lguest *lg, u32 gpgdir, u32 flush_below)
 		return;
 	}
 	pd = lg_find_pgdir(lg, gpgdir);
-	if (pd)
+	hit = pd;
+	if (hit)
 		lg->nr_pgdir_hit++;
 	else
 		lg->nr_pgdir_miss++;
@@ -807,6 +809,9 @@ void lg_new_pgtable(struct lguest *lg, u32 gpgdir, u32 flush_below)
 		}
 	}
 	lg->shadow.cur = pd - lg->shadow.dirs;
+	/* A hit the guest lets us keep whole: the cache's real worth. */
+	if (hit && !flush_below)
+		lg->nr_pgdir_kept++;
 	if (flush_below) {
 		flush_below = min(flush_below, lg_sw.base);
 		if (flush_below != lg->kernel_start) {

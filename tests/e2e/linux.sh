@@ -358,13 +358,26 @@ check '[ $rn = 1 ] && grep -q "need the launcher to start as root" /tmp/notroot.
 # microbench (initrd-blk.gz) runs a tenth of each
 # workload while we read the exit counters around it.
 . "${0%/*}/mbsnap.sh"
-mb_snap /tmp/mbs.out --initrd=/guest/initrd-blk.gz $MEM $K lguest.microbench=syscall
+mb_snap /tmp/mbs.out --initrd=/guest/initrd-blk.gz $MEM $K lguest.microbench=syscall,pipe,hackbench
 rc=$?
 ops=$(tr -d '\r' </tmp/mbs.out | sed -n 's/^MB: syscall .* \([0-9]*\)$/\1/p')
 rt=$(mb_delta /tmp/mbs.out syscall other_traps) ex=$(mb_delta /tmp/mbs.out syscall exits)
 echo "# linux guest: ${ops:-?} system calls, ${ex:-?} exits meanwhile, ${rt:-?} of them traps reflected to the guest" >"$RES"
 check '[ $rc = 0 ] && [ -n "$ops" ] && [ -n "$rt" ] && [ "$ops" -ge 10000 ] && [ $((rt * 100)) -lt "$ops" ] && [ $((ex * 2)) -lt "$ops" ]' \
 	"Linux's system calls do not leave the guest (${ops:-?} calls: ${ex:-?} exits, ${rt:-?} reflected traps)" /tmp/mbs.out
+# Context switches (guest patches 0007 and 0008): the kernel stack for
+# traps from user mode is the per-CPU entry stack, named once, so a switch
+# hands the host no stack (LHCALL_SET_STACK, hypercall 7); and the guest
+# remembers which of its many address spaces it left unchanged, so the
+# host keeps their shadows across hackbench's 80 processes.
+po=$(tr -d '\r' </tmp/mbs.out | sed -n 's/^MB: pipe .* \([0-9]*\)$/\1/p')
+sp=$(mb_delta /tmp/mbs.out pipe hypercall_7) sh=$(mb_delta /tmp/mbs.out hackbench hypercall_7)
+hs=$(mb_delta /tmp/mbs.out hackbench hypercall_4) hk=$(mb_delta /tmp/mbs.out hackbench pgdir_kept)
+echo "# linux guest: LHCALL_SET_STACK ${sp:-?} times over ${po:-?} pipe round trips, ${sh:-?} over hackbench; hackbench switched page tables ${hs:-?} times, kept the host's copy ${hk:-?} times" >"$RES"
+check '[ -n "$po" ] && [ "$po" -gt 0 ] && [ "$sp" = 0 ] && [ "$sh" = 0 ]' \
+	"a context switch names no kernel stack to the host (LHCALL_SET_STACK ${sp:-?} times over ${po:-?} pipe round trips, ${sh:-?} over hackbench)" /tmp/mbs.out
+check '[ -n "$hs" ] && [ -n "$hk" ] && [ "$hs" -gt 100 ] && [ $((hk * 3)) -ge $((hs * 2)) ]' \
+	"hackbench's 80 processes keep their shadow page tables across most switches (${hk:-?} of ${hs:-?}; a third before)" /tmp/mbs.out
 # Prefetch: fork+exec's new processes fault in pages Linux already mapped
 # for them; with their neighbours copied too, the shadow faults fall.
 for pf in 0 1; do
