@@ -51,7 +51,7 @@
 #define LHCALL_LGUEST_INIT	1	/* ebx: guest-physical &lguest_data */
 #define LHCALL_SHUTDOWN		2	/* ebx: gpa of reason (NUL-terminated), ecx: LGUEST_SHUTDOWN_* */
 #define LHCALL_CONSOLE_WRITE	3	/* ebx: gpa of bytes, ecx: count (<= LGUEST_CONSOLE_MAX) */
-#define LHCALL_NEW_PGTABLE	4	/* ebx: gpa of the top-level table to run on, ecx: forget its mappings below this address (0: keep) */
+#define LHCALL_NEW_PGTABLE	4	/* ebx: gpa of the top-level table to run on, ecx: forget its mappings below this address (0: keep), edx: LGUEST_PGTABLE_UNQUEUED or 0 */
 #define LHCALL_FLUSH_TLB	5	/* ebx: 0 this address space, 1 all of them */
 #define LHCALL_LOAD_IDT_ENTRY	6	/* ebx: vector, ecx: low word, edx: high word */
 #define LHCALL_SET_STACK	7	/* ebx: ss, ecx: esp of the ring-1 stack for traps from ring 3 */
@@ -79,6 +79,14 @@
  * pressed.  The launcher's devices take the irqs between the two.
  */
 #define LGUEST_POWER_IRQ	15
+
+/*
+ * LHCALL_NEW_PGTABLE keeping the table whole (ecx 0), from a guest with no
+ * calls in its async ring: the host may switch to a shadow it holds
+ * without leaving its Switcher, and the ring would then wait for the next
+ * exit.  Older hosts ignore it.
+ */
+#define LGUEST_PGTABLE_UNQUEUED		1
 
 #define LGUEST_SHUTDOWN_POWEROFF	0
 #define LGUEST_SHUTDOWN_RESTART		1

@@ -66,8 +66,15 @@ struct lg_tss {
 } __packed;
 
 struct lg_regs_page {
-	u8 spare[SW_REGS_OFF];
+	u32 exit_cr3;			/* the Switcher's, on the way out */
+	u32 fast_switches;		/* made in the Switcher this trip */
+	u8 spare[SW_REGS_OFF - 8];
 	struct lguest_regs regs;
+};
+
+/* A shadow the guest may switch to inside the Switcher (Tour 325). */
+struct lg_fast_slot {
+	u32 gpgdir, cr3;
 };
 
 struct lg_state_page {
@@ -81,7 +88,7 @@ struct lg_state_page {
 	u64 gdt[LGUEST_GDT_ENTRIES];
 	u8 pad3[SW_IDT_TABLE - SW_GDT_TABLE - 8 * LGUEST_GDT_ENTRIES];
 	u64 idt[256];
-	u8 pad4[SW_PAGE_SIZE - SW_IDT_TABLE - 8 * 256];
+	struct lg_fast_slot fast[SW_FAST_SLOTS];
 };
 
 struct lg_cpu_pages {
@@ -156,14 +163,15 @@ struct lguest {
 	unsigned long nr_exits, nr_host_irq, nr_demand, nr_guest_pf, nr_hcall[32],
 		      nr_async, nr_gp, nr_trap_other, nr_irq_delivered,
 		      nr_mmio_read, nr_mmio_write, nr_prefetched, nr_refilled,
-		      nr_pgdir_hit, nr_pgdir_miss, nr_pgdir_kept, nr_smap,
-		      nr_host_cr4;
+		      nr_pgdir_hit, nr_pgdir_miss, nr_pgdir_kept, nr_pgdir_fast,
+		      nr_smap, nr_host_cr4;
 
 	struct lguest_regs regs;
 	u64 gdt[LGUEST_GDT_ENTRIES];
 	u64 idt[256];
 	u32 ss1, esp1;			/* LHCALL_SET_STACK */
 	u64 syscall_gate;		/* int $0x80 straight to the guest, or 0 */
+	u32 syscall_stack;		/* and the linear address of its stack */
 	u32 lguest_data;		/* gpa, 0: not registered */
 	bool host_cr4;			/* LGUEST_FEATURE_HOST_CR4 */
 	/* Puts the host's global pages back as we leave the CPU (run.c). */
@@ -182,6 +190,15 @@ struct lguest {
 	bool halted;
 
 	struct lg_shadow shadow;
+	/*
+	 * What a CPU's table of shadows to switch to in the Switcher lists
+	 * (Tour 364): a number no other listing shares, 0 once the shadows
+	 * changed; for which CPU, and the direct system call's stack then;
+	 */
+	u64 fast_gen;
+	int fast_cpu;
+	u32 fast_stack;
+	bool fast_on;			/* module parameter fast_switch, then */
 	/*
 	 * Each guest page the shadows map is pinned once, the first time,
 	 * and stays pinned until the guest goes: pages[gpfn], or NULL.
@@ -289,6 +306,9 @@ int lg_shadow_init(struct lguest *lg);
 void lg_shadow_free(struct lguest *lg);
 bool lg_shadow_map_switcher(struct lguest *lg, int cpu);
 bool lg_switcher_mapped(struct lguest *lg, int cpu);
+void lg_shadow_fast_table(struct lguest *lg, int cpu,
+			  struct lg_fast_slot *table);
+bool lg_shadow_follow(struct lguest *lg, u32 cr3);
 enum lg_verdict lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode,
 			       u32 *mmio_gpa);
 unsigned long lg_shadow_cr3(struct lguest *lg);

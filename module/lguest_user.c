@@ -48,6 +48,8 @@ static int lg_exits_show(struct seq_file *m, void *unused)
 	seq_printf(m, "prefetched %lu\nrefilled %lu\npgdir_hits %lu\npgdir_misses %lu\npgdir_kept %lu\n",
 		   lg->nr_prefetched, lg->nr_refilled, lg->nr_pgdir_hit,
 		   lg->nr_pgdir_miss, lg->nr_pgdir_kept);
+	/* Switches the Switcher made without an exit (Tour 325). */
+	seq_printf(m, "pgdir_fast %lu\n", lg->nr_pgdir_fast);
 	/*
 	 * Entries under the host's SMEP, SMAP and UMIP (Tour 255), and the
 	 * exits among them for a guest kernel touching user pages with AC off.

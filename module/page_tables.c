@@ -31,6 +31,7 @@
 #include <linux/mm.h>
 #include <linux/gfp.h>
 #include <linux/moduleparam.h>
+#include <linux/percpu.h>
 #include <linux/slab.h>
 #include "lg.h"
 
@@ -216,6 +217,7 @@ static void lg_detach_shared(struct lguest *lg, struct lg_pgdir *pd)
 {
 	u32 slot;
 
+	lg->fast_gen = 0;
 	if (!lg->ktab)
 		return;
 	for (slot = 0; slot < LG_KSLOTS; slot++) {
@@ -278,6 +280,8 @@ static void lg_free_pgdir(struct lguest *lg, struct lg_pgdir *pd)
 
 	if (!pd->top)
 		return;
+	/* No CPU's table may list it from now on (Tour 364). */
+	lg->fast_gen = 0;
 	lg_detach_shared(lg, pd);
 	lg_flush_pgdir(lg, pd);
 #ifdef CONFIG_X86_PAE
@@ -350,6 +354,7 @@ static int lg_new_pgdir(struct lguest *lg, struct lg_pgdir *pd, u32 gpgdir)
 		    !lg_pte(lg, pd, va + PAGE_SIZE, true))
 			goto nomem;
 	}
+	lg->fast_gen = 0;
 	return 0;
 nomem:
 	lg_free_pgdir(lg, pd);
@@ -421,9 +426,9 @@ void lg_shadow_free(struct lguest *lg)
  * Map this CPU's pair of pages; the guest never sees another CPU's.  With
  * interrupts off: the tables are there already (lg_new_pgdir()).
  */
-bool lg_shadow_map_switcher(struct lguest *lg, int cpu)
+static bool lg_map_switcher_pd(struct lguest *lg, struct lg_pgdir *pd,
+			       int cpu)
 {
-	struct lg_pgdir *pd = lg_cur(lg);
 	unsigned long va;
 	lg_pte_t *pte;
 
@@ -451,9 +456,105 @@ bool lg_shadow_map_switcher(struct lguest *lg, int cpu)
 	return true;
 }
 
+bool lg_shadow_map_switcher(struct lguest *lg, int cpu)
+{
+	return lg_map_switcher_pd(lg, lg_cur(lg), cpu);
+}
+
 bool lg_switcher_mapped(struct lguest *lg, int cpu)
 {
 	return lg_cur(lg)->mapped_cpu == cpu;
+}
+
+/*
+ * Tour 364: Shadows the Switcher may switch to
+ *
+ * The Switcher answers the guest's switches to a shadow we hold itself
+ * (Tour 325), from a table in this CPU's state page: which shadow %cr3
+ * stands for which guest page directory.  We write it with interrupts
+ * off, just before entering, and only when it no longer describes this
+ * guest's shadows on this CPU: a shadow made or freed, the kernel half's
+ * shared tables rearranged, the guest moved to another CPU or another
+ * guest ran on this one.  Every shadow listed maps this CPU's Switcher
+ * pages, for the Switcher must go on running after the switch; and,
+ * while the CPU takes the guest's system calls straight to it (Tour 375),
+ * the stack it pushes them on, which must be writable without a fault in
+ * the shadow switched to as in the one we checked.  That holds for a stack
+ * in the kernel half, whose tables all shadows share: a shadow is listed
+ * once it points at them.  The identity map is never listed.  The guest
+ * names a page directory; the worst it gets is one of its own shadows.
+ */
+static bool lg_fast_on = true;
+module_param_named(fast_switch, lg_fast_on, bool, 0644);
+MODULE_PARM_DESC(fast_switch, "let guests switch to a shadow page table we hold without leaving the Switcher (default on)");
+
+static atomic64_t lg_fast_seq;
+static DEFINE_PER_CPU(u64, lg_fast_owner);
+
+static bool lg_fast_stack_ok(struct lguest *lg, struct lg_pgdir *pd, u32 va)
+{
+	const lg_pte_t want = _PAGE_PRESENT | _PAGE_RW;
+	lg_pte_t *spte = lg_kslot(lg, va) >= 0 ? lg_pte(lg, pd, va, false) : NULL;
+
+	return spte && (*spte & want) == want;
+}
+
+void lg_shadow_fast_table(struct lguest *lg, int cpu,
+			  struct lg_fast_slot *table)
+{
+	u32 stack = lg->syscall_gate ? lg->syscall_stack : 0;
+	bool on = READ_ONCE(lg_fast_on);
+	unsigned int i;
+
+	BUILD_BUG_ON(LG_PGDIRS > SW_FAST_SLOTS);
+	if (lg->fast_gen && lg->fast_cpu == cpu && lg->fast_stack == stack &&
+	    lg->fast_on == on && __this_cpu_read(lg_fast_owner) == lg->fast_gen)
+		return;
+	memset(table, 0, SW_FAST_SLOTS * sizeof(*table));
+	lg->fast_gen = atomic64_inc_return(&lg_fast_seq);
+	lg->fast_cpu = cpu;
+	lg->fast_stack = stack;
+	lg->fast_on = on;
+	__this_cpu_write(lg_fast_owner, lg->fast_gen);
+	if (!on)
+		return;
+	for (i = 0; i < lg->shadow.n; i++) {
+		struct lg_pgdir *pd = &lg->shadow.dirs[i];
+		u32 h;
+
+		if (!pd->top || pd->gpgdir == LG_IDENTITY ||
+		    !lg_map_switcher_pd(lg, pd, cpu))
+			continue;
+		if (stack && (!lg_fast_stack_ok(lg, pd, stack - 20) ||
+			      !lg_fast_stack_ok(lg, pd, stack - 1)))
+			continue;
+		/* At most 128 listed in as many slots: one is free here. */
+		h = (u32)(pd->gpgdir * SW_FAST_HASH) >> (32 - SW_FAST_BITS);
+		while (table[h].cr3)
+			h = (h + 1) % SW_FAST_SLOTS;
+		table[h].gpgdir = pd->gpgdir;
+		table[h].cr3 = __pa(pd->top);
+	}
+}
+
+/*
+ * The guest came back on the shadow at cr3, which the Switcher may have
+ * switched to: that one is current now.  False if it is none of ours.
+ */
+bool lg_shadow_follow(struct lguest *lg, u32 cr3)
+{
+	unsigned int i;
+
+	for (i = 0; i < lg->shadow.n; i++) {
+		struct lg_pgdir *pd = &lg->shadow.dirs[i];
+
+		if (pd->top && pd->gpgdir != LG_IDENTITY &&
+		    __pa(pd->top) == cr3) {
+			lg->shadow.cur = i;
+			return true;
+		}
+	}
+	return false;
 }
 
 unsigned long lg_shadow_cr3(struct lguest *lg)

@@ -44,6 +44,9 @@ static void lg_handle_trap(struct lguest *lg)
 	u32 trap = r->trapnum;
 
 	lg->nr_exits++;
+	/* Killed on the way out (a shadow we do not hold): nothing to do. */
+	if (lg->dead)
+		return;
 	if (trap == LG_TRAP_VM86) {
 		lg_kill(lg, "entered virtual-8086 mode (an iret with eflags.VM outside ring 0, which only an emulator allows)");
 		return;

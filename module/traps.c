@@ -141,7 +141,8 @@ u64 lg_direct_syscall_gate(struct lguest *lg)
 	    !lg_valid_stack_segment(lg, lg->ss1, 1))
 		return 0;
 	/* ss, esp, eflags, cs and eip: five words below esp1. */
-	if (!lg_shadow_writable(lg, lg_segment_base(lg, lg->ss1) + lg->esp1 - 20, 20))
+	lg->syscall_stack = lg_segment_base(lg, lg->ss1) + lg->esp1;
+	if (!lg_shadow_writable(lg, lg->syscall_stack - 20, 20))
 		return 0;
 	return gate;
 }

@@ -169,6 +169,9 @@ guest_exit:
 	movl	%edx, %ds
 	movl	%edx, %es
 	leal	-SW_REGS_OFF(%esp), %eax
+	/* The guest may have changed address space in here (Tour 325). */
+	movl	%cr3, %edx
+	movl	%edx, SW_EXIT_CR3(%eax)
 
 	/*
 	 * The guest filled the return stack buffer with its own return
@@ -229,6 +232,65 @@ restore_host:
 	popl	%es
 	popl	%ss
 	iret				/* to the host's lcall, %cs and flags too */
+
+/*
+ * Tour 325: Switching address spaces without leaving
+ *
+ * A Linux guest changes address space at every process switch, with
+ * LHCALL_NEW_PGTABLE.  Most of the time it switches back to a table whose
+ * shadow the host still holds and whose user half it may keep (the guest
+ * changed nothing there since it left), with no queued calls waiting:
+ * then all the host would do is load another %cr3.  The host lists those
+ * shadows in this CPU's state page, which the guest cannot write (Tour
+ * 364), with this CPU's pages mapped in each; here we look the guest's
+ * table up and switch, and "iret" straight back.  Anything else, or a
+ * table not listed, leaves as any hypercall does.  On the way out, the
+ * %cr3 the guest left on tells the host where it went.  The call's own
+ * %ecx and %edx are known values, so they are our scratch registers.
+ */
+hcall_stub:
+	cmpl	$SW_HCALL_NEW_PGTABLE, %eax
+	jne	hcall_exit
+	testl	%ecx, %ecx
+	jnz	hcall_exit
+	cmpl	$SW_PGTABLE_UNQUEUED, %edx
+	jne	hcall_exit
+	/* Only from ring 1, and never vm86 (guest_exit sorts those out). */
+	testl	$0x20000, 8(%esp)
+	jnz	hcall_exit
+	testb	$3, 4(%esp)
+	jz	hcall_exit
+	/* The guest's %ds may be anything: %ss is ours. */
+	movl	%esp, %edx
+	andl	$SW_PAGE_MASK, %edx
+	imull	$SW_FAST_HASH, %ebx, %eax
+	shrl	$(32 - SW_FAST_BITS), %eax
+	movl	$SW_FAST_SLOTS, %ecx
+1:	cmpl	$0, %ss:SW_STATE + SW_FAST_TABLE + 4(%edx, %eax, 8)
+	je	hcall_miss
+	cmpl	%ebx, %ss:SW_STATE + SW_FAST_TABLE(%edx, %eax, 8)
+	je	2f
+	incl	%eax
+	andl	$(SW_FAST_SLOTS - 1), %eax
+	decl	%ecx
+	jnz	1b
+	jmp	hcall_miss
+2:	movl	%ss:SW_STATE + SW_FAST_TABLE + 4(%edx, %eax, 8), %eax
+	movl	%eax, %cr3
+	/* Only a count for the host's statistics: the guest could write it. */
+	incl	%ss:SW_FAST_COUNT(%edx)
+	xorl	%eax, %eax
+	xorl	%ecx, %ecx
+	movl	$SW_PGTABLE_UNQUEUED, %edx
+	iret
+hcall_miss:
+	movl	$SW_HCALL_NEW_PGTABLE, %eax
+	xorl	%ecx, %ecx
+	movl	$SW_PGTABLE_UNQUEUED, %edx
+hcall_exit:
+	pushl	$0
+	pushl	$SW_HCALL_TRAP
+	jmp	guest_exit
 
 /*
  * A trap taken in ring 0 while our IDT is loaded: never expected (we run
@@ -323,6 +385,8 @@ trap_stubs:
 	.balign	SW_STUB_SIZE
 	.if vec == 2
 	jmp	nmi_stub
+	.elseif vec == SW_HCALL_TRAP
+	jmp	hcall_stub
 	.else
 	.if (vec >= 32) || (((SW_ERRCODE_VECTORS >> (vec & 31)) & 1) == 0)
 	pushl	$0

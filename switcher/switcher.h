@@ -44,6 +44,10 @@
 #define SW_REGS_SIZE		72
 #define SW_REGS_OFF		(SW_PAGE_SIZE - SW_REGS_SIZE)
 
+/* Also in the regs page, far below the stack: written on the way out. */
+#define SW_EXIT_CR3		0	/* the shadow the guest left on */
+#define SW_FAST_COUNT		4	/* switches made in the Switcher (Tour 325) */
+
 /* The state page, as offsets from the regs page */
 #define SW_STATE		SW_PAGE_SIZE
 #define SW_HOST_CR3		0
@@ -67,11 +71,28 @@
 #define SW_GUEST_TSS		128	/* 104 bytes */
 #define SW_GDT_TABLE		256	/* 32 entries */
 #define SW_IDT_TABLE		1024	/* 256 entries */
+/*
+ * The shadows a guest may switch to without leaving the Switcher (Tour
+ * 325): SW_FAST_SLOTS pairs of (guest page directory, shadow %cr3), an
+ * open-addressed hash table; a %cr3 of 0 is an empty slot.
+ */
+#define SW_FAST_TABLE		3072
+#define SW_FAST_BITS		7
+#define SW_FAST_SLOTS		(1 << SW_FAST_BITS)
+#define SW_FAST_HASH		0x61C88647	/* as the kernel's hash_32() */
 
 /* Host and guest GDT slots the Switcher relies on (see lguest_abi.h) */
 #define SW_GDT_CS		10
 #define SW_GDT_DS		11
 #define SW_GDT_TSS		16
+
+/*
+ * The hypercall the Switcher may answer itself (lguest_abi.h):
+ * LHCALL_NEW_PGTABLE, keeping the table whole, with nothing queued.
+ */
+#define SW_HCALL_TRAP		0x1f	/* LGUEST_TRAP_ENTRY */
+#define SW_HCALL_NEW_PGTABLE	4
+#define SW_PGTABLE_UNQUEUED	1
 
 /* The blob's header and trap stubs */
 #define SW_HDR_MAGIC		0

@@ -354,6 +354,9 @@ bool lg_run_guest_once(struct lguest *lg)
 	st->tss.ss1 = lg->ss1;
 	st->tss.esp1 = lg->esp1;
 	st->guest_cr3 = lg_shadow_cr3(lg);
+	lg_shadow_fast_table(lg, cpu, st->fast);
+	p->regs.exit_cr3 = st->guest_cr3;
+	p->regs.fast_switches = 0;
 	if (lg_under_host_cr4(lg)) {
 		st->cr4_clear = X86_CR4_PGE;
 		lg->nr_host_cr4++;
@@ -382,6 +385,12 @@ bool lg_run_guest_once(struct lguest *lg)
 	if (p->regs.regs.trapnum == 14)
 		lg->cr2 = read_cr2();
 	lg->regs = p->regs.regs;
+	lg->nr_pgdir_fast += p->regs.fast_switches;
+	/* The Switcher may have changed its shadow (Tour 325). */
+	if (p->regs.exit_cr3 != st->guest_cr3 &&
+	    !lg_shadow_follow(lg, p->regs.exit_cr3))
+		lg_kill(lg, "internal error: the guest left on page tables at 0x%08x, which are not its shadows",
+			p->regs.exit_cr3);
 	fault = st->fault;
 	if (st->nmi_pending)
 		lg_host_vector(2);
@@ -473,6 +482,13 @@ static void __init lg_check_layout(void)
 	BUILD_BUG_ON(offsetof(struct lg_state_page, tss) != SW_GUEST_TSS);
 	BUILD_BUG_ON(offsetof(struct lg_state_page, gdt) != SW_GDT_TABLE);
 	BUILD_BUG_ON(offsetof(struct lg_state_page, idt) != SW_IDT_TABLE);
+	BUILD_BUG_ON(offsetof(struct lg_state_page, fast) != SW_FAST_TABLE);
+	BUILD_BUG_ON(offsetof(struct lg_regs_page, exit_cr3) != SW_EXIT_CR3);
+	BUILD_BUG_ON(offsetof(struct lg_regs_page, fast_switches) !=
+		     SW_FAST_COUNT);
+	BUILD_BUG_ON(LGUEST_TRAP_ENTRY != SW_HCALL_TRAP);
+	BUILD_BUG_ON(LHCALL_NEW_PGTABLE != SW_HCALL_NEW_PGTABLE);
+	BUILD_BUG_ON(LGUEST_PGTABLE_UNQUEUED != SW_PGTABLE_UNQUEUED);
 	BUILD_BUG_ON(sizeof(struct lg_tss) != 104);
 	BUILD_BUG_ON(GDT_ENTRY_TSS != SW_GDT_TSS);
 	BUILD_BUG_ON(LGUEST_GDT_TSS != SW_GDT_TSS);

@@ -8,7 +8,8 @@ RES=${RES:-/dev/stdout}
 # other two, and what the guest's exits
 # were for while it ran (its debugfs counters, read in the second's pause
 # microbench -p makes after each line).  The guest runs once per setting
-# of lg.ko's parameters that issue 16 added (prefetch, shadows, host_cr4)
+# of lg.ko's parameters that issue 16 added (prefetch, shadows, host_cr4,
+# fast_switch)
 # and of the guest's anon_fault_around, so each change is measured
 # against its absence in the same boot.
 . "${0%/*}/mbsnap.sh"
@@ -54,13 +55,15 @@ if [ -f /guest/initrd-blk.gz ] && insmod /lg.ko; then
 	fi
 	# As before issue 16's item 2, then with its changes, then with the
 	# guest under the host's CR4 (item 4), all three without the guest's
-	# anonymous fault-around; last, everything as shipped.
-	for set in "0 8 0 1" "1 128 0 1" "1 128 1 1" "1 128 1 16"; do
+	# anonymous fault-around or the Switcher's own page-table switches;
+	# then with fault-around; last, everything as shipped.
+	for set in "0 8 0 1 0" "1 128 0 1 0" "1 128 1 1 0" "1 128 1 16 0" "1 128 1 16 1"; do
 		set -- $set
 		echo $1 >/sys/module/lg/parameters/prefetch
 		echo $2 >/sys/module/lg/parameters/shadows
 		echo $3 >/sys/module/lg/parameters/host_cr4
-		mb_guest "prefetch=$1 shadows=$2 host_cr4=$3 anon_fault_around=$4" anon_fault_around=$4
+		echo $5 >/sys/module/lg/parameters/fast_switch
+		mb_guest "prefetch=$1 shadows=$2 host_cr4=$3 anon_fault_around=$4 fast_switch=$5" anon_fault_around=$4
 	done
 	rmmod lg
 fi
