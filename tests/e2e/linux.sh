@@ -377,14 +377,17 @@ sp=$(mb_delta /tmp/mbs.out pipe hypercall_7) shk=$(mb_delta /tmp/mbs.out hackben
 hs=$(mb_delta /tmp/mbs.out hackbench hypercall_4) hk=$(mb_delta /tmp/mbs.out hackbench pgdir_kept)
 hf=$(mb_delta /tmp/mbs.out hackbench pgdir_fast) hx=$(mb_delta /tmp/mbs.out hackbench exits)
 pf=$(mb_delta /tmp/mbs.out pipe pgdir_fast) px=$(mb_delta /tmp/mbs.out pipe exits)
+p4=$(mb_delta /tmp/mbs.out pipe hypercall_4)
 echo "# linux guest: LHCALL_SET_STACK ${sp:-?} times over ${po:-?} pipe round trips, ${shk:-?} over hackbench; hackbench switched page tables ${hs:-?} times through the host, keeping its copy ${hk:-?} times, and ${hf:-?} times in the Switcher (${hx:-?} exits)" >"$RES"
 echo "# linux guest: ${po:-?} pipe round trips: ${pf:-?} switches in the Switcher, ${px:-?} exits" >"$RES"
 check '[ -n "$po" ] && [ "$po" -gt 0 ] && [ "$sp" = 0 ] && [ "$shk" = 0 ]' \
 	"a context switch names no kernel stack to the host (LHCALL_SET_STACK ${sp:-?} times over ${po:-?} pipe round trips, ${shk:-?} over hackbench)" /tmp/mbs.out
 check '[ -n "$hs" ] && [ -n "$hk" ] && [ -n "$hf" ] && [ $((hs + hf)) -gt 100 ] && [ $(((hk + hf) * 3)) -ge $(((hs + hf) * 2)) ]' \
 	"hackbench's 80 processes keep their shadow page tables across most switches ($((${hk:-0} + ${hf:-0})) of $((${hs:-0} + ${hf:-0})); a third before)" /tmp/mbs.out
-check '[ -n "$pf" ] && [ -n "$px" ] && [ "$pf" -ge "$po" ] && [ "$px" -lt "$po" ] && [ $((hf * 2)) -ge "$hs" ]' \
-	"switches to a kept shadow stay in the Switcher (pipe: ${pf:-?} for ${po:-?} round trips, ${px:-?} exits, 2 per trip before; hackbench: ${hf:-?}, ${hs:-?} through the host)" /tmp/mbs.out
+# Counted by where the switches went, not by all exits: the timer's and
+# the idle pauses' exits over the workload grow with a slower host.
+check '[ -n "$pf" ] && [ -n "$p4" ] && [ "$pf" -ge "$po" ] && [ $((p4 * 10)) -lt "$po" ] && [ $((hf * 2)) -ge "$hs" ]' \
+	"switches to a kept shadow stay in the Switcher (pipe: ${pf:-?} for ${po:-?} round trips, ${p4:-?} through the host, 2 per trip before; ${px:-?} exits in all; hackbench: ${hf:-?}, ${hs:-?} through the host)" /tmp/mbs.out
 # Prefetch: fork+exec's new processes fault in pages Linux already mapped
 # for them; with their neighbours copied too, the shadow faults fall.
 for pf in 0 1; do
