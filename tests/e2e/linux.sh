@@ -407,7 +407,11 @@ echo "# linux guest, fork+exec: ${sf0:-?} shadow faults without prefetch, ${sf1:
 fx=$(mb_delta /tmp/mbf1.out fork-exec exits) hc=$(mb_delta /tmp/mbf1.out fork-exec host_cr4_entries)
 sm=$(mb_delta /tmp/mbf1.out fork-exec smap_fixups)
 echo "# linux guest, fork+exec: ${fx:-?} exits, ${hc:-?} entries under the host's CR4, ${sm:-?} SMAP fix-ups" >"$RES"
-check '[ -n "$fx" ] && [ -n "$hc" ] && [ -n "$sm" ] && [ "$fx" -gt 0 ] && [ $((hc + 1)) -ge "$fx" ] && [ $((sm * 10)) -lt "$fx" ]' \
+# The debugfs file shows exits before entries and is read while the guest
+# runs (its idle ticks go on in the pause): a round trip or two may fall
+# between the two lines of one snapshot (once, 3033 entries for 3035
+# exits).  Without the host's CR4, entries under it would be none.
+check '[ -n "$fx" ] && [ -n "$hc" ] && [ -n "$sm" ] && [ "$fx" -gt 0 ] && [ $((hc + 4)) -ge "$fx" ] && [ $((sm * 10)) -lt "$fx" ]' \
 	"Linux runs under the host's SMEP, SMAP and UMIP: every entry (${hc:-?} for ${fx:-?} exits), ${sm:-?} SMAP fix-ups" /tmp/mbf1.out
 check '[ -n "$sf0" ] && [ -n "$sf1" ] && [ "${pr0:-1}" = 0 ] && [ "${pr1:-0}" -gt 0 ] && [ $((sf1 * 4)) -lt $((sf0 * 3)) ]' \
 	"prefetch: fork+exec takes under 3/4 of the shadow faults (${sf0:-?} -> ${sf1:-?})" /tmp/mbf1.out
