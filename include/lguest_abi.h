@@ -163,6 +163,16 @@ struct lguest_hcall {
  * direct system call).
  */
 #define LGUEST_FEATURE_HOST_CR4	1
+/*
+ * LGUEST_FEATURE_DIRECT_PF: a page fault the guest's own tables cause in
+ * its user mode (a protection fault: the entry is present) may reach its
+ * handler straight from the Switcher, which writes cr2 and irq_enabled
+ * through lguest_data.data_va as the host would.  In return, the guest
+ * tells the host (with a TLB flush of the page) when it finds a user
+ * fault spurious or makes an entry more permissive, since the host's copy
+ * of the entry, unlike a TLB's, is not dropped by a fault.
+ */
+#define LGUEST_FEATURE_DIRECT_PF	2
 
 struct lguest_data {
 	/*
@@ -191,7 +201,9 @@ struct lguest_data {
 	__u32 pae;
 	/* Guest, before LHCALL_LGUEST_INIT: LGUEST_FEATURE_* it honours. */
 	__u32 features;
-	__u32 reserved[3];	/* zero; for later ABI versions */
+	/* Guest, before LHCALL_LGUEST_INIT: this structure's virtual address. */
+	__u32 data_va;
+	__u32 reserved[2];	/* zero; for later ABI versions */
 	__u8 hcall_status[LHCALL_RING_SIZE];
 	struct lguest_hcall hcalls[LHCALL_RING_SIZE];
 };

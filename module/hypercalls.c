@@ -41,6 +41,11 @@ static void lg_init_data(struct lguest *lg, u32 gpa)
 		return;
 	}
 	lg->host_cr4 = features & LGUEST_FEATURE_HOST_CR4;
+	lg->direct_pf = features & LGUEST_FEATURE_DIRECT_PF;
+	if (lg->direct_pf && !lg_data_read(lg, data_va, &lg->data_va)) {
+		lg_kill(lg, "LHCALL_LGUEST_INIT: cannot read lguest_data");
+		return;
+	}
 	if (!lg_data_write(lg, reserve_mem, &reserve) ||
 	    !lg_data_write(lg, switcher_base, &base) ||
 	    !lg_data_write(lg, tsc_khz, &khz) ||

@@ -68,7 +68,8 @@ struct lg_tss {
 struct lg_regs_page {
 	u32 exit_cr3;			/* the Switcher's, on the way out */
 	u32 fast_switches;		/* made in the Switcher this trip */
-	u8 spare[SW_REGS_OFF - 8];
+	u32 direct_pfs;			/* page faults it sent on (Tour 327) */
+	u8 spare[SW_REGS_OFF - 12];
 	struct lguest_regs regs;
 };
 
@@ -82,7 +83,10 @@ struct lg_state_page {
 	u32 nmi_pending, fault, host_ldt;
 	struct lg_dtr host_gdt, host_gdt_rw, host_idt, guest_gdt, guest_idt;
 	u32 verw_sel;
-	u8 pad1[SW_GUEST_TSS - SW_VERW_SEL - sizeof(u32)];
+	/* A user-mode protection fault straight to the guest (Tour 327). */
+	u32 pf_data, pf_eip, pf_cs, pf_ss, pf_esp, pf_frame, pf_flags;
+	u32 pf_clear_if, pf_limit;
+	u8 pad1[SW_GUEST_TSS - SW_PF_LIMIT - sizeof(u32)];
 	struct lg_tss tss;
 	u8 pad2[SW_GDT_TABLE - SW_GUEST_TSS - sizeof(struct lg_tss)];
 	u64 gdt[LGUEST_GDT_ENTRIES];
@@ -164,7 +168,7 @@ struct lguest {
 		      nr_async, nr_gp, nr_trap_other, nr_irq_delivered,
 		      nr_mmio_read, nr_mmio_write, nr_prefetched, nr_refilled,
 		      nr_pgdir_hit, nr_pgdir_miss, nr_pgdir_kept, nr_pgdir_fast,
-		      nr_smap, nr_host_cr4;
+		      nr_smap, nr_host_cr4, nr_pf_direct;
 
 	struct lguest_regs regs;
 	u64 gdt[LGUEST_GDT_ENTRIES];
@@ -174,6 +178,10 @@ struct lguest {
 	u32 syscall_stack;		/* and the linear address of its stack */
 	u32 lguest_data;		/* gpa, 0: not registered */
 	bool host_cr4;			/* LGUEST_FEATURE_HOST_CR4 */
+	bool direct_pf;			/* LGUEST_FEATURE_DIRECT_PF */
+	u32 data_va;			/* lguest_data.data_va, for the Switcher */
+	/* This entry: user protection faults straight to the guest (Tour 376). */
+	bool pf_on;
 	/* Puts the host's global pages back as we leave the CPU (run.c). */
 	struct preempt_notifier pn;
 	unsigned int next_hcall;	/* the async ring's next slot */
@@ -198,6 +206,7 @@ struct lguest {
 	u64 fast_gen;
 	int fast_cpu;
 	u32 fast_stack;
+	u32 fast_pf;			/* and lguest_data's address, if pf_on */
 	bool fast_on;			/* module parameter fast_switch, then */
 	/*
 	 * Each guest page the shadows map is pinned once, the first time,
@@ -315,6 +324,7 @@ unsigned long lg_shadow_cr3(struct lguest *lg);
 bool lg_under_host_cr4(struct lguest *lg);
 bool lg_shadow_user_page(struct lguest *lg, u32 vaddr);
 bool lg_shadow_writable(struct lguest *lg, u32 vaddr, u32 len);
+bool lg_shadow_kernel_writable(struct lguest *lg, u32 va, u32 len);
 void lg_new_pgtable(struct lguest *lg, u32 gpgdir, u32 flush_below);
 void lg_flush_tlb(struct lguest *lg, bool all);
 void lg_drop_guest_entry(struct lguest *lg, u32 gpgdir, u32 vaddr,
@@ -331,6 +341,7 @@ u32 lg_guest_eflags(struct lguest *lg, bool clear_if);
 bool lg_deliver_trap(struct lguest *lg, unsigned int vector, bool has_err);
 void lg_page_fault(struct lguest *lg);
 u64 lg_direct_syscall_gate(struct lguest *lg);
+bool lg_direct_pf(struct lguest *lg);
 
 /* Mechanisms: interrupts.c */
 void lg_irq_init(struct lguest *lg);

@@ -50,6 +50,8 @@ static int lg_exits_show(struct seq_file *m, void *unused)
 		   lg->nr_pgdir_miss, lg->nr_pgdir_kept);
 	/* Switches the Switcher made without an exit (Tour 325). */
 	seq_printf(m, "pgdir_fast %lu\n", lg->nr_pgdir_fast);
+	/* And page faults it sent to the guest itself (Tour 327). */
+	seq_printf(m, "pf_direct %lu\n", lg->nr_pf_direct);
 	/*
 	 * Entries under the host's SMEP, SMAP and UMIP (Tour 255), and the
 	 * exits among them for a guest kernel touching user pages with AC off.

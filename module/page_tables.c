@@ -479,7 +479,9 @@ bool lg_switcher_mapped(struct lguest *lg, int cpu)
  * pages, for the Switcher must go on running after the switch; and,
  * while the CPU takes the guest's system calls straight to it (Tour 375),
  * the stack it pushes them on, which must be writable without a fault in
- * the shadow switched to as in the one we checked.  That holds for a stack
+ * the shadow switched to as in the one we checked; so must lguest_data
+ * and the frame the Switcher itself stores for a direct page fault (Tour
+ * 327).  That holds for a stack
  * in the kernel half, whose tables all shadows share: a shadow is listed
  * once it points at them.  The identity map is never listed.  The guest
  * names a page directory; the worst it gets is one of its own shadows.
@@ -499,21 +501,63 @@ static bool lg_fast_stack_ok(struct lguest *lg, struct lg_pgdir *pd, u32 va)
 	return spte && (*spte & want) == want;
 }
 
+/* The same, for the Switcher's own stores: never a user page (SMAP). */
+static bool lg_fast_kernel_rw(struct lguest *lg, struct lg_pgdir *pd,
+			      u32 va, u32 len)
+{
+	const lg_pte_t mask = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER;
+	u32 ends[2] = { va, va + len - 1 };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		lg_pte_t *spte = lg_kslot(lg, ends[i]) >= 0 ?
+				 lg_pte(lg, pd, ends[i], false) : NULL;
+
+		if (!spte || (*spte & mask) != (_PAGE_PRESENT | _PAGE_RW))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Tour 376: What a direct page fault stores to
+ *
+ * Can the Switcher store to [va, va + len) (len <= a page) in every
+ * shadow the guest may be on until its next exit (Tour 327)?  Made so in
+ * the current one where the guest's tables allow.  Kernel-half pages only,
+ * whose last-level tables all our shadows share (the Switcher switches
+ * only to shadows listed with them linked in, below), and never a user
+ * page, which the host's SMAP would refuse even to ring 0.
+ */
+bool lg_shadow_kernel_writable(struct lguest *lg, u32 va, u32 len)
+{
+	u32 last = va + len - 1;
+
+	if (!len || last < va || lg_cur(lg)->gpgdir == LG_IDENTITY ||
+	    lg_kslot(lg, va) < 0 || lg_kslot(lg, last) < 0 ||
+	    !lg_shadow_writable(lg, va, len))
+		return false;
+	return lg_fast_kernel_rw(lg, lg_cur(lg), va, len);
+}
+
 void lg_shadow_fast_table(struct lguest *lg, int cpu,
 			  struct lg_fast_slot *table)
 {
 	u32 stack = lg->syscall_gate ? lg->syscall_stack : 0;
+	u32 pf = lg->pf_on ? lg->data_va : 0;
 	bool on = READ_ONCE(lg_fast_on);
 	unsigned int i;
 
 	BUILD_BUG_ON(LG_PGDIRS > SW_FAST_SLOTS);
 	if (lg->fast_gen && lg->fast_cpu == cpu && lg->fast_stack == stack &&
-	    lg->fast_on == on && __this_cpu_read(lg_fast_owner) == lg->fast_gen)
+	    lg->fast_pf == pf && lg->fast_on == on &&
+	    __this_cpu_read(lg_fast_owner) == lg->fast_gen)
 		return;
 	memset(table, 0, SW_FAST_SLOTS * sizeof(*table));
 	lg->fast_gen = atomic64_inc_return(&lg_fast_seq);
 	lg->fast_cpu = cpu;
 	lg->fast_stack = stack;
+	lg->fast_pf = pf;
 	lg->fast_on = on;
 	__this_cpu_write(lg_fast_owner, lg->fast_gen);
 	if (!on)
@@ -527,6 +571,11 @@ void lg_shadow_fast_table(struct lguest *lg, int cpu,
 			continue;
 		if (stack && (!lg_fast_stack_ok(lg, pd, stack - 20) ||
 			      !lg_fast_stack_ok(lg, pd, stack - 1)))
+			continue;
+		/* A direct page fault's stores (Tour 376). */
+		if (pf && (!lg_fast_kernel_rw(lg, pd, pf, 8) ||
+			   !lg_fast_kernel_rw(lg, pd, stack - SW_PF_FRAME_SIZE,
+					      SW_PF_FRAME_SIZE)))
 			continue;
 		/* At most 128 listed in as many slots: one is free here. */
 		h = (u32)(pd->gpgdir * SW_FAST_HASH) >> (32 - SW_FAST_BITS);
@@ -770,6 +819,51 @@ static void lg_prefetch(struct lguest *lg, u32 vaddr, lg_pte_t *spte,
 }
 
 /*
+ * Tour 378: Keeping what the guest refused
+ *
+ * A protection fault the guest must take (a write to a page it shares
+ * copy-on-write since a fork, say) reaches us when we hold no copy of the
+ * entry: a fork's flush dropped them all, and a new child's entries start
+ * unused.  When the Switcher may send such faults straight to the guest
+ * (Tour 327), copy the entry as the guest has it and the present entries
+ * around it, LG_PREFETCH in all: the next protection fault in the block
+ * then never leaves the guest.  As the CPU would for an entry it loads, we
+ * set the accessed bit of each entry we copy; that the program has not
+ * touched the neighbours yet is all a guest could tell, and Linux only
+ * ages its pages by that bit.  Otherwise a prefetch's rules (Tour 362).
+ */
+static void lg_keep_refused(struct lguest *lg, struct lg_pgdir *pd,
+			    u32 vaddr, const struct lg_gwalk *w)
+{
+	unsigned int i, at = (vaddr >> PAGE_SHIFT) & (LG_PREFETCH - 1);
+	u32 first = ((vaddr >> PAGE_SHIFT) & (LG_PTE_ENTRIES - 1)) - at;
+	u32 va0 = (vaddr & PAGE_MASK) - at * PAGE_SIZE;
+	u64 gpa = w->table + first * sizeof(lg_pte_t);
+	lg_pte_t g[LG_PREFETCH], *s;
+
+	if (!lg->pf_on || !lg_prefetch_on || !(w->dir & _PAGE_ACCESSED) ||
+	    vaddr >= lg_sw.base)
+		return;
+	s = lg_pte(lg, pd, vaddr, true);
+	if (!s || !lg_read_guest(lg, gpa, g, sizeof(g)))
+		return;
+	s -= at;
+	for (i = 0; i < LG_PREFETCH; i++) {
+		if (va0 + i * PAGE_SIZE >= lg_sw.base)
+			break;
+		if ((s[i] & _PAGE_PRESENT) || !(g[i] & _PAGE_PRESENT))
+			continue;
+		if (!(g[i] & _PAGE_ACCESSED) &&
+		    !lg_write_gentry(lg, gpa + i * sizeof(lg_pte_t),
+				     g[i] | _PAGE_ACCESSED))
+			continue;
+		s[i] = lg_valid_copy(lg, g[i] | _PAGE_ACCESSED, w->dir);
+		if (s[i])
+			lg->nr_prefetched++;
+	}
+}
+
+/*
  * Tour 360: Demand faults
  *
  * A page fault the guest may not have caused: map what its page tables
@@ -798,6 +892,8 @@ enum lg_verdict lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode,
 		r = lg_walk(lg, vaddr, errcode, &gpte, &w);
 		if (r == LG_MMIO)
 			*mmio_gpa = (gpte & PTE_PFN_MASK) | (vaddr & ~PAGE_MASK);
+		if (r == LG_GUEST_FAULT && (*errcode & 1) && w.table != U64_MAX)
+			lg_keep_refused(lg, pd, vaddr, &w);
 		if (r != LG_OK)
 			return r;
 		gpfn = (gpte & PTE_PFN_MASK) >> PAGE_SHIFT;

@@ -144,6 +144,7 @@ static int lg_run_loop(struct lguest *lg)
 		if (lg->exit_ready || !lg_fixup_regs(lg))
 			break;
 		lg->syscall_gate = lg_direct_syscall_gate(lg);
+		lg->pf_on = lg_direct_pf(lg);
 		if (lg->exit_ready)
 			break;
 

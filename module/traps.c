@@ -11,6 +11,7 @@
  */
 #define pr_fmt(fmt) "lguest: " fmt
 #include <linux/kernel.h>
+#include <linux/moduleparam.h>
 #include <linux/uaccess.h>
 #include <asm/irq_vectors.h>
 #include <asm/processor-flags.h>
@@ -145,6 +146,40 @@ u64 lg_direct_syscall_gate(struct lguest *lg)
 	if (!lg_shadow_writable(lg, lg->syscall_stack - 20, 20))
 		return 0;
 	return gate;
+}
+
+/*
+ * Tour 377: Page faults without us
+ *
+ * For a guest that asked (LGUEST_FEATURE_DIRECT_PF), the Switcher sends a
+ * protection fault in user mode straight to the guest's handler (Tour
+ * 327), doing what lg_page_fault() below and lg_deliver_trap() above
+ * would.  It trusts what we put in the state page for it, so here, before
+ * every entry, is everything that would make it go wrong: a handler that
+ * is not a ring-1 gate below the Switcher, no kernel stack (the direct
+ * system call's checks, Tour 375), or a frame or lguest_data the
+ * Switcher could not store to without faulting.  Any of those, or the
+ * module parameter direct_pf off, and page faults leave as before, where
+ * the same mistakes kill the guest with a reason.  Where data_va points
+ * is the guest's choice: our checks keep the stores in its own memory.
+ */
+static bool lg_direct_pf_on = true;
+module_param_named(direct_pf, lg_direct_pf_on, bool, 0644);
+MODULE_PARM_DESC(direct_pf, "send a guest's user-mode protection faults to it without leaving the Switcher (default on)");
+
+bool lg_direct_pf(struct lguest *lg)
+{
+	u64 gate = lg->idt[14];
+	u32 hi = gate >> 32, lo = gate, type = (hi >> 8) & 0x1f;
+	u32 eip = (hi & 0xffff0000) | (lo & 0xffff);
+
+	if (!READ_ONCE(lg_direct_pf_on) || !lg->direct_pf || !lg->syscall_gate ||
+	    !gate || (type != 0xE && type != 0xF) || !(hi & 0x8000) ||
+	    !lg_kernel_code(lg, lo >> 16) || eip >= lg_sw.base)
+		return false;
+	return lg_shadow_kernel_writable(lg, lg->data_va, 8) &&
+	       lg_shadow_kernel_writable(lg, lg->syscall_stack - SW_PF_FRAME_SIZE,
+					 SW_PF_FRAME_SIZE);
 }
 
 /*

@@ -293,6 +293,104 @@ hcall_exit:
 	jmp	guest_exit
 
 /*
+ * Tour 327: Page faults that are the guest's own
+ *
+ * A page fault in the guest's user mode on a page that is present in the
+ * shadow is a protection fault (a write to a read-only page, a user
+ * touching a kernel page): for a guest that asked for this
+ * (LGUEST_FEATURE_DIRECT_PF) and keeps every entry we copied no more
+ * permissive than its own, it is the guest's, and the host would only
+ * pass it on, as the CPU would have: write cr2 and the virtual interrupt
+ * flag into lguest_data, push the frame on the guest's kernel stack and
+ * go to its handler.  We do that here, without the two world switches.
+ * The host checks everything we use before each entry (Tour 376): the
+ * handler is a ring-1 gate, and lguest_data and the frame's 24 bytes are
+ * writable kernel pages in every shadow the guest may be on, so none of
+ * our stores can fault.  Faults on pages not present (which may be ours
+ * to fill), from ring 1, from vm86 or on our own pages leave as before.
+ */
+pf_stub:
+	pushl	%eax
+	pushl	%ecx
+	pushl	%edx
+	pushl	%ebx
+	/* Now 16(%esp): error code, then eip, cs, eflags, esp and ss. */
+	movl	%esp, %edx
+	andl	$SW_PAGE_MASK, %edx
+	movl	%ss:SW_STATE + SW_PF_DATA(%edx), %ecx
+	testl	%ecx, %ecx
+	jz	pf_leave
+	testb	$1, 16(%esp)
+	jz	pf_leave
+	testl	$0x20000, 28(%esp)
+	jnz	pf_leave
+	movl	24(%esp), %eax
+	andl	$3, %eax
+	cmpl	$3, %eax
+	jne	pf_leave
+	movl	%cr2, %eax
+	cmpl	%ss:SW_STATE + SW_PF_LIMIT(%edx), %eax
+	jae	pf_leave
+
+	/* The guest's %ds is its own: every store below goes through %ss. */
+	movl	%eax, %ss:SW_DATA_CR2(%ecx)
+	movl	%ss:SW_STATE + SW_PF_FRAME(%edx), %ebx
+	movl	16(%esp), %eax
+	movl	%eax, %ss:0(%ebx)
+	movl	20(%esp), %eax
+	movl	%eax, %ss:4(%ebx)
+	movl	24(%esp), %eax
+	movl	%eax, %ss:8(%ebx)
+	/* The flags it sees carry its virtual interrupt flag. */
+	movl	28(%esp), %eax
+	andl	$~0x200, %eax
+	testl	$0x200, %ss:SW_DATA_IRQ_ENABLED(%ecx)
+	jz	1f
+	orl	$0x200, %eax
+1:	movl	%eax, %ss:12(%ebx)
+	movl	32(%esp), %eax
+	movl	%eax, %ss:16(%ebx)
+	movl	36(%esp), %eax
+	movl	%eax, %ss:20(%ebx)
+	cmpl	$0, %ss:SW_STATE + SW_PF_CLEAR_IF(%edx)
+	je	2f
+	movl	$0, %ss:SW_DATA_IRQ_ENABLED(%ecx)
+2:
+	/*
+	 * Our own frame becomes the way into the handler: the real
+	 * interrupt flag stays on (host interrupts must still stop the
+	 * guest), trap, nested-task and resume flags go, as the CPU would.
+	 */
+	movl	%ss:SW_STATE + SW_PF_EIP(%edx), %eax
+	movl	%eax, 20(%esp)
+	movl	%ss:SW_STATE + SW_PF_CS(%edx), %eax
+	movl	%eax, 24(%esp)
+	movl	28(%esp), %eax
+	andl	$~0x14100, %eax
+	orl	%ss:SW_STATE + SW_PF_FLAGS(%edx), %eax
+	orl	$0x200, %eax
+	movl	%eax, 28(%esp)
+	movl	%ss:SW_STATE + SW_PF_ESP(%edx), %eax
+	movl	%eax, 32(%esp)
+	movl	%ss:SW_STATE + SW_PF_SS(%edx), %eax
+	movl	%eax, 36(%esp)
+	/* Only a count for the host's statistics, as SW_FAST_COUNT. */
+	incl	%ss:SW_PF_COUNT(%edx)
+	popl	%ebx
+	popl	%edx
+	popl	%ecx
+	popl	%eax
+	addl	$4, %esp		/* the error code */
+	iret
+pf_leave:
+	popl	%ebx
+	popl	%edx
+	popl	%ecx
+	popl	%eax
+	pushl	$14
+	jmp	guest_exit
+
+/*
  * A trap taken in ring 0 while our IDT is loaded: never expected (we run
  * with interrupts off and do not fault), but if it happens we record it
  * and go home; the host kills the guest rather than the machine.
@@ -385,6 +483,8 @@ trap_stubs:
 	.balign	SW_STUB_SIZE
 	.if vec == 2
 	jmp	nmi_stub
+	.elseif vec == 14
+	jmp	pf_stub
 	.elseif vec == SW_HCALL_TRAP
 	jmp	hcall_stub
 	.else

@@ -47,6 +47,7 @@
 /* Also in the regs page, far below the stack: written on the way out. */
 #define SW_EXIT_CR3		0	/* the shadow the guest left on */
 #define SW_FAST_COUNT		4	/* switches made in the Switcher (Tour 325) */
+#define SW_PF_COUNT		8	/* page faults sent straight on (Tour 327) */
 
 /* The state page, as offsets from the regs page */
 #define SW_STATE		SW_PAGE_SIZE
@@ -68,6 +69,26 @@
 #define SW_GUEST_IDT		64
 /* Nonzero: "verw" this selector just before entering the guest (MDS) */
 #define SW_VERW_SEL		72
+/*
+ * A user-mode protection fault straight to the guest's handler (Tour 327):
+ * where lguest_data is (0: all page faults leave), the handler, the
+ * guest's kernel stack (its new %esp and the frame's linear address),
+ * eflags bits to set, 1 if the gate turns virtual interrupts off, and the
+ * lowest address whose faults must leave (the Switcher's pages).
+ */
+#define SW_PF_DATA		76
+#define SW_PF_EIP		80
+#define SW_PF_CS		84
+#define SW_PF_SS		88
+#define SW_PF_ESP		92
+#define SW_PF_FRAME		96
+#define SW_PF_FLAGS		100
+#define SW_PF_CLEAR_IF		104
+#define SW_PF_LIMIT		108
+#define SW_PF_FRAME_SIZE	24	/* error code, eip, cs, eflags, esp, ss */
+/* lguest_data's first two fields (lguest_abi.h) */
+#define SW_DATA_IRQ_ENABLED	0
+#define SW_DATA_CR2		4
 #define SW_GUEST_TSS		128	/* 104 bytes */
 #define SW_GDT_TABLE		256	/* 32 entries */
 #define SW_IDT_TABLE		1024	/* 256 entries */

@@ -357,6 +357,21 @@ bool lg_run_guest_once(struct lguest *lg)
 	lg_shadow_fast_table(lg, cpu, st->fast);
 	p->regs.exit_cr3 = st->guest_cr3;
 	p->regs.fast_switches = 0;
+	/* User protection faults: straight to the guest, or to us (Tour 327). */
+	st->pf_data = lg->pf_on ? lg->data_va : 0;
+	if (lg->pf_on) {
+		u64 gate = lg->idt[14];
+
+		st->pf_eip = ((gate >> 32) & 0xffff0000) | (gate & 0xffff);
+		st->pf_cs = (gate >> 16) & 0xffff;
+		st->pf_ss = lg->ss1;
+		st->pf_esp = lg->esp1 - SW_PF_FRAME_SIZE;
+		st->pf_frame = lg->syscall_stack - SW_PF_FRAME_SIZE;
+		st->pf_flags = lg_under_host_cr4(lg) ? X86_EFLAGS_AC : 0;
+		st->pf_clear_if = ((gate >> 40) & 0xf) == 0xE;
+		st->pf_limit = lg_sw.base;
+		p->regs.direct_pfs = 0;
+	}
 	if (lg_under_host_cr4(lg)) {
 		st->cr4_clear = X86_CR4_PGE;
 		lg->nr_host_cr4++;
@@ -386,6 +401,8 @@ bool lg_run_guest_once(struct lguest *lg)
 		lg->cr2 = read_cr2();
 	lg->regs = p->regs.regs;
 	lg->nr_pgdir_fast += p->regs.fast_switches;
+	if (lg->pf_on)
+		lg->nr_pf_direct += p->regs.direct_pfs;
 	/* The Switcher may have changed its shadow (Tour 325). */
 	if (p->regs.exit_cr3 != st->guest_cr3 &&
 	    !lg_shadow_follow(lg, p->regs.exit_cr3))
@@ -468,6 +485,18 @@ static void __init lg_check_layout(void)
 	BUILD_BUG_ON(offsetof(struct lg_state_page, host_sp) != SW_HOST_SP);
 	BUILD_BUG_ON(offsetof(struct lg_state_page, guest_cr3) != SW_GUEST_CR3);
 	BUILD_BUG_ON(offsetof(struct lg_state_page, cr4_clear) != SW_CR4_CLEAR);
+	BUILD_BUG_ON(offsetof(struct lg_state_page, pf_data) != SW_PF_DATA);
+	BUILD_BUG_ON(offsetof(struct lg_state_page, pf_eip) != SW_PF_EIP);
+	BUILD_BUG_ON(offsetof(struct lg_state_page, pf_cs) != SW_PF_CS);
+	BUILD_BUG_ON(offsetof(struct lg_state_page, pf_ss) != SW_PF_SS);
+	BUILD_BUG_ON(offsetof(struct lg_state_page, pf_esp) != SW_PF_ESP);
+	BUILD_BUG_ON(offsetof(struct lg_state_page, pf_frame) != SW_PF_FRAME);
+	BUILD_BUG_ON(offsetof(struct lg_state_page, pf_flags) != SW_PF_FLAGS);
+	BUILD_BUG_ON(offsetof(struct lg_state_page, pf_clear_if) != SW_PF_CLEAR_IF);
+	BUILD_BUG_ON(offsetof(struct lg_state_page, pf_limit) != SW_PF_LIMIT);
+	BUILD_BUG_ON(offsetof(struct lg_regs_page, direct_pfs) != SW_PF_COUNT);
+	BUILD_BUG_ON(offsetof(struct lguest_data, irq_enabled) != SW_DATA_IRQ_ENABLED);
+	BUILD_BUG_ON(offsetof(struct lguest_data, cr2) != SW_DATA_CR2);
 	BUILD_BUG_ON(offsetof(struct lg_state_page, nmi_pending) !=
 		     SW_NMI_PENDING);
 	BUILD_BUG_ON(offsetof(struct lg_state_page, fault) != SW_FAULT);

@@ -398,6 +398,8 @@ for pf in 0 1; do
 	eval "cs$pf=\$(mb_delta /tmp/mbf$pf.out cow shadow_faults)"
 	eval "cr$pf=\$(mb_delta /tmp/mbf$pf.out cow refilled)"
 	eval "cx$pf=\$(mb_delta /tmp/mbf$pf.out cow exits)"
+	eval "cd$pf=\$(mb_delta /tmp/mbf$pf.out cow pf_direct)"
+	eval "cg$pf=\$(mb_delta /tmp/mbf$pf.out cow guest_faults)"
 done
 co=$(tr -d '\r' </tmp/mbf1.out | sed -n 's/^MB: cow .* \([0-9]*\)$/\1/p')
 echo "# linux guest, fork+exec: ${sf0:-?} shadow faults without prefetch, ${sf1:-?} with (${pr1:-?} entries prefetched)" >"$RES"
@@ -421,6 +423,13 @@ check '[ -n "$sf0" ] && [ -n "$sf1" ] && [ "${pr0:-1}" = 0 ] && [ "${pr1:-0}" -g
 echo "# linux guest, copy-on-write: ${co:-?} copies, ${cx0:-?} exits and ${cs0:-?} shadow faults without prefetch; ${cx1:-?} and ${cs1:-?} with, ${cr1:-?} entries refilled" >"$RES"
 check '[ -n "$co" ] && [ -n "$cr1" ] && [ -n "$cs0" ] && [ -n "$cs1" ] && [ "${cr0:-1}" = 0 ] && [ $((cr1 * 4)) -ge $((co * 3)) ] && [ $((cs1 + co / 2)) -le "$cs0" ]' \
 	"copy-on-write: the flush refills the new entry, no second fault (${cr1:-?} refills for ${co:-?} copies; shadow faults ${cs0:-?} -> ${cs1:-?})" /tmp/mbf1.out
+# Direct page faults (Tour 327, guest patch 0012): the child's writes to
+# pages it shares copy-on-write are protection faults that the Switcher
+# sends straight to Linux; the host sees the first of each block of 16,
+# and keeps the entries around it (Tour 378, with prefetch on).
+echo "# linux guest, copy-on-write: ${cd1:-?} faults sent by the Switcher, ${cg1:-?} by the host, for ${co:-?} copies" >"$RES"
+check '[ -n "$co" ] && [ -n "$cd1" ] && [ -n "$cg1" ] && [ $((cd1 * 4)) -ge $((co * 3)) ] && [ $((cg1 * 4)) -lt "$co" ]' \
+	"copy-on-write faults go from the Switcher straight to Linux (${cd1:-?} of ${co:-?}; ${cg1:-?} through the host)" /tmp/mbf1.out
 # Anonymous fault-around (guest patch 0010): writing fresh anonymous pages
 # one after another faults once per block of 16, which the host's prefetch
 # then shadows whole; anon_fault_around=1 turns it off: once per page.
