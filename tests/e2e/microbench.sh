@@ -9,7 +9,7 @@ RES=${RES:-/dev/stdout}
 # were for while it ran (its debugfs counters, read in the second's pause
 # microbench -p makes after each line).  The guest runs once per setting
 # of lg.ko's parameters that issue 16 added (prefetch, shadows, host_cr4,
-# fast_switch)
+# fast_switch, direct_pf)
 # and of the guest's anon_fault_around, so each change is measured
 # against its absence in the same boot.
 . "${0%/*}/mbsnap.sh"
@@ -56,14 +56,16 @@ if [ -f /guest/initrd-blk.gz ] && insmod /lg.ko; then
 	# As before issue 16's item 2, then with its changes, then with the
 	# guest under the host's CR4 (item 4), all three without the guest's
 	# anonymous fault-around or the Switcher's own page-table switches;
-	# then with fault-around; last, everything as shipped.
-	for set in "0 8 0 1 0" "1 128 0 1 0" "1 128 1 1 0" "1 128 1 16 0" "1 128 1 16 1"; do
+	# then with fault-around, then with those switches; last, everything
+	# as shipped (with direct page faults).
+	for set in "0 8 0 1 0 0" "1 128 0 1 0 0" "1 128 1 1 0 0" "1 128 1 16 0 0" "1 128 1 16 1 0" "1 128 1 16 1 1"; do
 		set -- $set
 		echo $1 >/sys/module/lg/parameters/prefetch
 		echo $2 >/sys/module/lg/parameters/shadows
 		echo $3 >/sys/module/lg/parameters/host_cr4
 		echo $5 >/sys/module/lg/parameters/fast_switch
-		mb_guest "prefetch=$1 shadows=$2 host_cr4=$3 anon_fault_around=$4 fast_switch=$5" anon_fault_around=$4
+		echo $6 >/sys/module/lg/parameters/direct_pf
+		mb_guest "prefetch=$1 shadows=$2 host_cr4=$3 anon_fault_around=$4 fast_switch=$5 direct_pf=$6" anon_fault_around=$4
 	done
 	rmmod lg
 fi
