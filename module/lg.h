@@ -323,7 +323,7 @@ enum lg_verdict lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode,
 unsigned long lg_shadow_cr3(struct lguest *lg);
 bool lg_under_host_cr4(struct lguest *lg);
 bool lg_shadow_user_page(struct lguest *lg, u32 vaddr);
-bool lg_shadow_writable(struct lguest *lg, u32 vaddr, u32 len);
+bool lg_shadow_writable(struct lguest *lg, u32 vaddr, u32 len, bool kernel);
 bool lg_shadow_kernel_writable(struct lguest *lg, u32 va, u32 len);
 void lg_new_pgtable(struct lguest *lg, u32 gpgdir, u32 flush_below);
 void lg_flush_tlb(struct lguest *lg, bool all);

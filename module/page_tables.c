@@ -493,30 +493,30 @@ MODULE_PARM_DESC(fast_switch, "let guests switch to a shadow page table we hold 
 static atomic64_t lg_fast_seq;
 static DEFINE_PER_CPU(u64, lg_fast_owner);
 
-static bool lg_fast_stack_ok(struct lguest *lg, struct lg_pgdir *pd, u32 va)
+/* Does pd's entry for va allow a write from ring 1, outside mask's bits? */
+static bool lg_pte_rw(struct lguest *lg, struct lg_pgdir *pd, u32 va,
+		      lg_pte_t mask)
 {
-	const lg_pte_t want = _PAGE_PRESENT | _PAGE_RW;
-	lg_pte_t *spte = lg_kslot(lg, va) >= 0 ? lg_pte(lg, pd, va, false) : NULL;
+	lg_pte_t *spte = lg_pte(lg, pd, va, false);
 
-	return spte && (*spte & want) == want;
+	return spte && (*spte & (mask | _PAGE_PRESENT | _PAGE_RW)) ==
+		       (_PAGE_PRESENT | _PAGE_RW);
 }
 
-/* The same, for the Switcher's own stores: never a user page (SMAP). */
-static bool lg_fast_kernel_rw(struct lguest *lg, struct lg_pgdir *pd,
-			      u32 va, u32 len)
+/* The same for [va, va + len), in the kernel half, as every shadow has it. */
+static bool lg_fast_rw(struct lguest *lg, struct lg_pgdir *pd, u32 va,
+		       u32 len, lg_pte_t mask)
 {
-	const lg_pte_t mask = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER;
-	u32 ends[2] = { va, va + len - 1 };
-	unsigned int i;
+	u32 last = va + len - 1;
 
-	for (i = 0; i < 2; i++) {
-		lg_pte_t *spte = lg_kslot(lg, ends[i]) >= 0 ?
-				 lg_pte(lg, pd, ends[i], false) : NULL;
-
-		if (!spte || (*spte & mask) != (_PAGE_PRESENT | _PAGE_RW))
+	if (!len || last < va)
+		return false;
+	for (va &= PAGE_MASK;; va += PAGE_SIZE) {
+		if (lg_kslot(lg, va) < 0 || !lg_pte_rw(lg, pd, va, mask))
 			return false;
+		if (va == (last & PAGE_MASK))
+			return true;
 	}
-	return true;
 }
 
 /*
@@ -534,10 +534,9 @@ bool lg_shadow_kernel_writable(struct lguest *lg, u32 va, u32 len)
 	u32 last = va + len - 1;
 
 	if (!len || last < va || lg_cur(lg)->gpgdir == LG_IDENTITY ||
-	    lg_kslot(lg, va) < 0 || lg_kslot(lg, last) < 0 ||
-	    !lg_shadow_writable(lg, va, len))
+	    lg_kslot(lg, va) < 0 || lg_kslot(lg, last) < 0)
 		return false;
-	return lg_fast_kernel_rw(lg, lg_cur(lg), va, len);
+	return lg_shadow_writable(lg, va, len, true);
 }
 
 void lg_shadow_fast_table(struct lguest *lg, int cpu,
@@ -569,13 +568,12 @@ void lg_shadow_fast_table(struct lguest *lg, int cpu,
 		if (!pd->top || pd->gpgdir == LG_IDENTITY ||
 		    !lg_map_switcher_pd(lg, pd, cpu))
 			continue;
-		if (stack && (!lg_fast_stack_ok(lg, pd, stack - 20) ||
-			      !lg_fast_stack_ok(lg, pd, stack - 1)))
+		if (stack && !lg_fast_rw(lg, pd, stack - 20, 20, 0))
 			continue;
-		/* A direct page fault's stores (Tour 376). */
-		if (pf && (!lg_fast_kernel_rw(lg, pd, pf, 8) ||
-			   !lg_fast_kernel_rw(lg, pd, stack - SW_PF_FRAME_SIZE,
-					      SW_PF_FRAME_SIZE)))
+		/* A direct page fault's stores, never to a user page (SMAP). */
+		if (pf && (!lg_fast_rw(lg, pd, pf, 8, _PAGE_USER) ||
+			   !lg_fast_rw(lg, pd, stack - SW_PF_FRAME_SIZE,
+				       SW_PF_FRAME_SIZE, _PAGE_USER)))
 			continue;
 		/* At most 128 listed in as many slots: one is free here. */
 		h = (u32)(pd->gpgdir * SW_FAST_HASH) >> (32 - SW_FAST_BITS);
@@ -916,27 +914,24 @@ enum lg_verdict lg_demand_page(struct lguest *lg, u32 vaddr, u32 *errcode,
 
 /*
  * Can the CPU write [vaddr, vaddr + len) in ring 1 through the shadow
- * without faulting?  Made so now where the guest's own tables allow it: a
- * direct system call's trap frame (Tour 375) is pushed by the CPU, with
- * nobody to fix a fault on the way.
+ * without faulting (and, if kernel, are none of its pages user pages)?
+ * Made so now where the guest's own tables allow it: a direct system
+ * call's trap frame (Tour 375) is pushed by the CPU, with nobody to fix a
+ * fault on the way.
  */
-bool lg_shadow_writable(struct lguest *lg, u32 vaddr, u32 len)
+bool lg_shadow_writable(struct lguest *lg, u32 vaddr, u32 len, bool kernel)
 {
-	const lg_pte_t want = _PAGE_PRESENT | _PAGE_RW;
+	lg_pte_t mask = kernel ? _PAGE_USER : 0;
 	u32 va, last = vaddr + len - 1;
 
 	if (!len || last < vaddr || last >= lg_sw.base)
 		return false;
 	for (va = vaddr & PAGE_MASK;; va += PAGE_SIZE) {
-		lg_pte_t *spte = lg_pte(lg, lg_cur(lg), va, false);
-
-		if (!spte || (*spte & want) != want) {
+		if (!lg_pte_rw(lg, lg_cur(lg), va, mask)) {
 			u32 err = 2, gpa;
 
-			if (lg_demand_page(lg, va, &err, &gpa) != LG_OK)
-				return false;
-			spte = lg_pte(lg, lg_cur(lg), va, false);
-			if (!spte || (*spte & want) != want)
+			if (lg_demand_page(lg, va, &err, &gpa) != LG_OK ||
+			    !lg_pte_rw(lg, lg_cur(lg), va, mask))
 				return false;
 		}
 		if (va == (last & PAGE_MASK))

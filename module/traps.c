@@ -143,7 +143,7 @@ u64 lg_direct_syscall_gate(struct lguest *lg)
 		return 0;
 	/* ss, esp, eflags, cs and eip: five words below esp1. */
 	lg->syscall_stack = lg_segment_base(lg, lg->ss1) + lg->esp1;
-	if (!lg_shadow_writable(lg, lg->syscall_stack - 20, 20))
+	if (!lg_shadow_writable(lg, lg->syscall_stack - 20, 20, false))
 		return 0;
 	return gate;
 }

@@ -33,23 +33,32 @@ guest hello 0 "hello from a guest in ring 1" "hello: prints and powers off, laun
 guest ring 0 "GUEST: PASS" "ring: runs in ring 1, cli/sti cannot touch the real IF"
 guest traps 0 "GUEST: PASS" "traps: exceptions reach the guest's handlers with vector, error code, cr2"
 guest user 0 "GUEST: PASS" "user: ring-3 code's system calls and faults reach the ring-1 kernel on its own stack"
+# counted_run GUEST OUT MARK: run GUEST with its output in OUT and, once
+# it prints MARK (it then spins for the reading), read its exit counters
+# (debugfs) into $cnt; returns the launcher's exit status.
+counted_run() {
+	$L $MEM $G/$1 >"$2" 2>&1 &
+	p=$!
+	ex= cnt= i=0
+	while kill -0 $p 2>/dev/null && [ $i -lt 1200 ]; do
+		[ -n "$ex" ] || ex=$(ls -d /sys/kernel/debug/lguest/$p-* 2>/dev/null | head -1)
+		if grep -q "$3" "$2"; then
+			cnt=$(cat "$ex/exits" 2>/dev/null)
+			break
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	wait $p
+}
+# counter NAME: one counter of the last counted_run.
+counter() { printf '%s\n' "$cnt" | sed -n "s/^$1 //p"; }
 # System calls through a trap gate go straight from ring 3 to the guest's
 # ring-1 handler (Tour 375): 10^6 of them must leave the exit counter
 # (debugfs) nearly where it was; reflected, each would be an exit.
-$L $MEM $G/syscall >/tmp/sys.out 2>&1 &
-p=$!
-ex= n= i=0
-while kill -0 $p 2>/dev/null && [ $i -lt 1200 ]; do
-	[ -n "$ex" ] || ex=$(ls -d /sys/kernel/debug/lguest/$p-* 2>/dev/null | head -1)
-	if grep -q "calls done" /tmp/sys.out; then
-		n=$(sed -n 's/^exits //p' "$ex/exits" 2>/dev/null)
-		break
-	fi
-	sleep 0.1
-	i=$((i + 1))
-done
-wait $p
+counted_run syscall /tmp/sys.out "calls done"
 rc=$?
+n=$(counter exits)
 echo "# syscall guest: ${n:-?} exits in all for 10^6 system calls" >"$RES"
 if [ $rc = 0 ] && grep -q "GUEST: PASS" /tmp/sys.out && [ -n "$n" ] && [ "$n" -lt 20000 ]; then
 	ok "direct system calls: 10^6 from ring 3 reach the guest's handler with $n exits in all"
@@ -63,26 +72,9 @@ fi
 # comes through the host, which keeps the entry (Tour 378).  Named by an
 # address outside the kernel half, lguest_data is not for the Switcher:
 # every fault comes through the host, and still works.
-# pf_run GUEST: run it, and read pf_direct and guest_faults once it says
-# "faults done" (it spins for the reading).
-pf_run() {
-	$L $MEM $G/$1 >/tmp/pf.out 2>&1 &
-	p=$!
-	ex= pd= gf= i=0
-	while kill -0 $p 2>/dev/null && [ $i -lt 1200 ]; do
-		[ -n "$ex" ] || ex=$(ls -d /sys/kernel/debug/lguest/$p-* 2>/dev/null | head -1)
-		if grep -q "faults done" /tmp/pf.out; then
-			pd=$(sed -n 's/^pf_direct //p' "$ex/exits" 2>/dev/null)
-			gf=$(sed -n 's/^guest_faults //p' "$ex/exits" 2>/dev/null)
-			break
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	wait $p
-}
-pf_run pfdirect
+counted_run pfdirect /tmp/pf.out "faults done"
 rc=$?
+pd=$(counter pf_direct) gf=$(counter guest_faults)
 echo "# pfdirect guest: ${pd:-?} faults sent by the Switcher, ${gf:-?} passed on by the host" >"$RES"
 if [ $rc = 0 ] && grep -q "GUEST: PASS" /tmp/pf.out && [ -n "$pd" ] && [ "$pd" -ge 990 ] && [ "$gf" -le 10 ]; then
 	ok "direct page faults: 1000 user protection faults reach the guest's handler, $pd of them from the Switcher ($gf through the host)"
@@ -90,8 +82,9 @@ else
 	nok "direct page faults: 1000 user protection faults reach the guest's handler, at least 990 from the Switcher (exit $rc, '$pd' direct, '$gf' through the host)"
 	diag </tmp/pf.out
 fi
-pf_run pfdirect-baddata
+counted_run pfdirect-baddata /tmp/pf.out "faults done"
 rc=$?
+pd=$(counter pf_direct) gf=$(counter guest_faults)
 if [ $rc = 0 ] && grep -q "GUEST: PASS" /tmp/pf.out && [ "$pd" = 0 ] && [ -n "$gf" ] && [ "$gf" -ge 1000 ]; then
 	ok "direct page faults: lguest_data named outside the kernel half keeps the Switcher out; all $gf faults come through the host and work"
 else
