@@ -38,7 +38,16 @@
  * so no write through the window, nor an accessed/dirty bit the host
  * sets, can land in our code or data.  Our own code and data are mapped
  * only in the low identity region, which no step writes through another
- * route.
+ * route.  (One exception: a kernel-only alias of lguest_data and of our
+ * kernel stack, below, which the steps' writes stay out of.)
+ *
+ * The alias is what lets the Switcher pass our ring-3 protection faults
+ * straight to our handler (LGUEST_FEATURE_DIRECT_PF, which we ask for):
+ * the host allows that only while lguest_data and the kernel stack are
+ * kernel-half pages without the user bit, so the ring-3 steps sometimes
+ * take their traps on the alias of the stack, in address spaces whose
+ * random kernel split puts it in the kernel half.  int $0x80 is a trap
+ * gate, so their system calls go straight to us too (Tour 375).
  */
 #include "guest.h"
 
@@ -64,6 +73,8 @@
 #define NAS		4	/* address spaces of our own */
 #define NTP		8	/* window tables */
 #define NSCR		16	/* writable scratch pages */
+/* The kernel-only alias of the identity region: only a few pages of it. */
+#define KALIAS		0xc0000000u
 
 typedef unsigned char u8;
 
@@ -86,6 +97,8 @@ static u8 pdpts[4096] __attribute__((aligned(4096)));		/* PAE: 4 PDPTs */
 static u8 wpmd[NAS][4096] __attribute__((aligned(4096)));	/* PAE: window PMDs */
 static u8 idpmd[4096] __attribute__((aligned(4096)));		/* PAE: identity PMD */
 static u8 idpt[2][4096] __attribute__((aligned(4096)));	/* identity PTEs */
+static u8 kpt[2][4096] __attribute__((aligned(4096)));		/* the alias's tables */
+static u8 kpmd[4096] __attribute__((aligned(4096)));		/* PAE: the alias's PMD */
 static u8 kstack[8192] __attribute__((aligned(16)));		/* for traps from ring 3 */
 static u8 sstack[8192] __attribute__((aligned(16)));		/* odd kernel stacks land here */
 static u32 conbuf[17];		/* a struct lguest_console_input */
@@ -479,14 +492,15 @@ static u32 win_addr(void)
 	return WIN + rnd(WIN_SIZE);
 }
 
-/* Writes are safe anywhere but our identity region (see the top). */
+/* Writes are safe anywhere but our identity region and its alias (see the top). */
 static u32 writable_addr(void)
 {
 	u32 a;
 
 	do
 		a = chance(2) ? win_addr() : rand32();
-	while (a < IDMAP_END || a >= lguest_data.switcher_base);
+	while (a < IDMAP_END || (a >= KALIAS && a < KALIAS + IDMAP_END) ||
+	       a >= lguest_data.switcher_base);
 	return a;
 }
 
@@ -590,9 +604,12 @@ static void set_gate(u32 v)
 {
 	u32 h = (u32)gf_stubs + 16 * v;
 
-	/* int3, into and int $0x80 must be reachable from ring 3. */
+	/*
+	 * int3, into and int $0x80 must be reachable from ring 3; int $0x80
+	 * through a trap gate, so that it comes straight to us (Tour 375).
+	 */
 	hcall(LHCALL_LOAD_IDT_ENTRY, v, gate_lo(h),
-	      gate_hi(h, 0xE, (v == 3 || v == 4 || v == 0x80) ? 3 : 1));
+	      gate_hi(h, v == 0x80 ? 0xF : 0xE, (v == 3 || v == 4 || v == 0x80) ? 3 : 1));
 }
 
 /* A descriptor from base up to just below the Switcher, 4K granular. */
@@ -1156,6 +1173,24 @@ static u32 upad(void)
  * the CPU or the host refuses them; never random code.  To ring 3 the
  * kernel stack is set first: a random one, but where a frame may land.
  */
+/*
+ * The kernel stack on the alias, with the alias back in our current
+ * address space if a page-table step took it out (PAE's top-level entry 3
+ * is one of theirs).  Its faults from ring 3 may then come straight from
+ * the Switcher, when the address space's kernel split covers the alias.
+ */
+static void alias_stack(void)
+{
+	if (pae) {
+		((volatile u64 *)(pdpts + 32 * cur_as))[KALIAS >> 30] = (u32)kpmd | P_P;
+		hcall(LHCALL_SET_PGD, top_of(cur_as), KALIAS, 0);
+	} else {
+		put_entry(tops[cur_as], KALIAS >> 22, (u32)kpt[0] | P_P | P_RW);
+		hcall(LHCALL_SET_PGD, top_of(cur_as), KALIAS, 0);
+	}
+	hcall(LHCALL_SET_STACK, BOOT_DS, KALIAS + (u32)kstack + 1024 + rnd(7168), 0);
+}
+
 static void op_iret(u32 unused)
 {
 	u32 fl = rand32() & ~0x4000u, cs, eip, ss, esp, ring3 = chance(2);
@@ -1196,6 +1231,13 @@ static void op_iret(u32 unused)
 
 			load_gdt(STACK_SLOT, flat_desc(base, 0x2, 1));
 			hcall(LHCALL_SET_STACK, (STACK_SLOT << 3) | 1, target - base, 0);
+		} else if (k == 2) {
+			alias_stack();
+			/* Half the time, ring 3 reads the alias: a protection fault. */
+			if (chance(2) && cs == USER_CS) {
+				eip = (u32)gf_upad_read;
+				gf_if[5] = KALIAS + (u32)kstack + rnd(8192);
+			}
 		} else {
 			hcall(LHCALL_SET_STACK, BOOT_DS,
 			      (u32)kstack + 1024 + rnd(7168) - (k == 1 ? rnd(4) : 0), 0);
@@ -1409,7 +1451,14 @@ static void build_address_spaces(void)
 	for (u32 t = 0; t < NTP; t++)
 		for (u32 i = 0; i < entries(); i++)
 			put_entry(tp[t], i, rand_leaf());
+	/* The alias: lguest_data's page and the kernel stack's, kernel-only. */
+	for (u32 pa = (u32)&lguest_data & ~0xfffu; pa < (u32)(&lguest_data + 1); pa += 4096)
+		put_entry(kpt[pae ? pa >> 21 : 0], (pa >> 12) & (entries() - 1), pa | P_P | P_RW);
+	for (u32 pa = (u32)kstack & ~0xfffu; pa < (u32)kstack + sizeof(kstack); pa += 4096)
+		put_entry(kpt[pae ? pa >> 21 : 0], (pa >> 12) & (entries() - 1), pa | P_P | P_RW);
 	if (pae) {
+		put_entry(kpmd, 0, (u32)kpt[0] | P_P | P_RW);
+		put_entry(kpmd, 1, (u32)kpt[1] | P_P | P_RW);
 		put_entry(idpmd, 0, (u32)idpt[0] | idflags);
 		put_entry(idpmd, 1, (u32)idpt[1] | idflags);
 		for (u32 as = 0; as < NAS; as++) {
@@ -1417,12 +1466,14 @@ static void build_address_spaces(void)
 
 			pdpt[0] = (u32)idpmd | P_P;
 			pdpt[1] = (u32)wpmd[as] | P_P;
+			pdpt[KALIAS >> 30] = (u32)kpmd | P_P;
 			for (u32 i = 0; i < 4; i++)
 				put_entry(wpmd[as], i, (u32)tp[rnd(NTP)] | P_P | P_RW | P_US);
 		}
 	} else {
 		for (u32 as = 0; as < NAS; as++) {
 			put_entry(tops[as], 0, (u32)idpt[0] | idflags);
+			put_entry(tops[as], KALIAS >> 22, (u32)kpt[0] | P_P | P_RW);
 			put_entry(tops[as], WIN >> 22, (u32)tp[rnd(NTP)] | P_P | P_RW | P_US);
 			put_entry(tops[as], (WIN >> 22) + 1, (u32)tp[rnd(NTP)] | P_P | P_RW | P_US);
 		}
@@ -1522,6 +1573,8 @@ void guest_main(void)
 	if ((u32)_end > IDMAP_END)
 		panic("the image does not fit the identity region");
 
+	lguest_data.features = LGUEST_FEATURE_DIRECT_PF;
+	lguest_data.data_va = KALIAS + (u32)&lguest_data;
 	lg_init();
 	lguest_data.noirq_start = (u32)gf_noirq_start;
 	lguest_data.noirq_end = (u32)gf_noirq_end;
