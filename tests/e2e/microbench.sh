@@ -16,6 +16,10 @@ RES=${RES:-/dev/stdout}
 mb_guest() {	# mb_guest LABEL [GUEST-ARG...]: one guest run, its lines labelled
 	l=$1
 	shift
+	# The native run just before it: the rig's speed drifts through a
+	# boot (a memory walk slowed from 90 to 160 us per MiB over one), so
+	# a ratio compares runs next to each other.
+	/microbench >/tmp/mbn.out 2>&1
 	mb_snap /tmp/mbg.out --initrd=/guest/initrd-blk.gz 256m /guest/vmlinux lguest.microbench "$@"
 	echo "# bench: kernel-entry paths ($l), ns per operation (median of 5, min-max), guest vs native and vs User-Mode Linux; exits per operation in the guest" >"$RES"
 	i=1
@@ -40,7 +44,6 @@ if [ -f /lgprobe.ko ] && insmod /lgprobe.ko flush_cost=1; then
 	dmesg | sed -n 's/.*lgprobe: flush cost: /# bench: world switch pieces: /p' | tail -1 >"$RES"
 fi
 if [ -f /guest/initrd-blk.gz ] && insmod /lg.ko; then
-	/microbench >/tmp/mbn.out 2>&1
 	# The peer: User-Mode Linux (scripts/build-uml.sh) on the same
 	# initramfs, when make bench brought it.
 	rm -f /tmp/mbu.out
